@@ -1,0 +1,5 @@
+"""Allows `python -m gomodcheck`."""
+
+from gomodcheck.cli import main
+
+main()
