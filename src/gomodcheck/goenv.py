@@ -1,4 +1,4 @@
-"""The go command's environment: each variable from the process, then the GOENV file, then Go's default.
+"""The go command's environment: process first, then the GOENV file, then Go's defaults.
 
 The go command reads a variable from the process environment when it is set and non-empty, else
 from the file `go env -w` writes (GOENV, default `$XDG_CONFIG_HOME/go/env` or `~/.config/go/env`),

@@ -18,14 +18,38 @@ from gomodcheck.errors import EXIT_INCOMPLETE, EXIT_USAGE, GomodcheckError
 
 # name -> "module:attribute" of a click.Command; one line per command keeps start-up lazy.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "parse": ("gomodcheck.cli.commands.parse", "Parse a go.mod, go.work, go.sum, go.work.sum or vendor/modules.txt and print JSON."),
-    "hash": ("gomodcheck.cli.commands.hash", "Print the h1: hash of a module zip, directory or go.mod file."),
-    "verify": ("gomodcheck.cli.commands.verify", "Verify go.sum against the module cache and the checksum database."),
-    "check": ("gomodcheck.cli.commands.check", "Offline CI gate: go.mod, go.sum, vendor/ and go.work consistency."),
-    "graph": ("gomodcheck.cli.commands.graph", "Print the module graph with each module's trust status."),
-    "diagnose": ("gomodcheck.cli.commands.diagnose", "Explain a failing CI log: cause, evidence and the fix."),
-    "lint": ("gomodcheck.cli.commands.lint", "Find CI, Docker and build settings that weaken module verification."),
-    "sumdb": ("gomodcheck.cli.commands.sumdb", "Run and manage a checksum database, and verify signed notes."),
+    "parse": (
+        "gomodcheck.cli.commands.parse",
+        "Parse a go.mod, go.work, go.sum, go.work.sum or vendor/modules.txt and print JSON.",
+    ),
+    "hash": (
+        "gomodcheck.cli.commands.hash",
+        "Print the h1: hash of a module zip, directory or go.mod file.",
+    ),
+    "verify": (
+        "gomodcheck.cli.commands.verify",
+        "Verify go.sum against the module cache and the checksum database.",
+    ),
+    "check": (
+        "gomodcheck.cli.commands.check",
+        "Offline CI gate: go.mod, go.sum, vendor/ and go.work consistency.",
+    ),
+    "graph": (
+        "gomodcheck.cli.commands.graph",
+        "Print the module graph with each module's trust status.",
+    ),
+    "diagnose": (
+        "gomodcheck.cli.commands.diagnose",
+        "Explain a failing CI log: cause, evidence and the fix.",
+    ),
+    "lint": (
+        "gomodcheck.cli.commands.lint",
+        "Find CI, Docker and build settings that weaken module verification.",
+    ),
+    "sumdb": (
+        "gomodcheck.cli.commands.sumdb",
+        "Run and manage a checksum database, and verify signed notes.",
+    ),
 }
 
 
@@ -83,7 +107,7 @@ def main(argv: list[str] | None = None) -> None:
         # The reader went away (| head); exit quietly like other Unix tools.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(0)
-    except Exception as exc:  # noqa: BLE001 - last resort: a bug must not print a traceback
+    except Exception as exc:  # last resort: a bug must not print a traceback
         if os.environ.get("GOMODCHECK_DEBUG"):
             raise
         click.echo(
@@ -96,4 +120,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _prefix(text: str) -> str:
-    return text if text.startswith(("gomodcheck:", "SECURITY")) or ":" in text.split("\n", 1)[0] else f"gomodcheck: {text}"
+    first = text.split("\n", 1)[0]
+    if text.startswith(("gomodcheck:", "SECURITY")) or ":" in first:
+        return text
+    return f"gomodcheck: {text}"

@@ -8,12 +8,30 @@ import click
 
 # name -> (module, help); each module defines a click command named `command`.
 SUBCOMMANDS: dict[str, tuple[str, str]] = {
-    "verify-note": ("gomodcheck.cli.commands.sumdb_note", "Verify a signed note (a checkpoint) with verifier keys."),
-    "keygen": ("gomodcheck.cli.commands.sumdb_keygen", "Create a signer key and its verifier key."),
-    "serve": ("gomodcheck.cli.commands.sumdb_serve", "Serve a private checksum database or a verifying mirror."),
-    "add": ("gomodcheck.cli.commands.sumdb_add", "Add module versions to a private checksum database."),
-    "export": ("gomodcheck.cli.commands.sumdb_export", "Write verified tiles and lookups for go.sum files into a bundle."),
-    "import": ("gomodcheck.cli.commands.sumdb_import", "Load a bundle into the local store, verifying it again."),
+    "verify-note": (
+        "gomodcheck.cli.commands.sumdb_note",
+        "Verify a signed note (a checkpoint) with verifier keys.",
+    ),
+    "keygen": (
+        "gomodcheck.cli.commands.sumdb_keygen",
+        "Create a signer key and its verifier key.",
+    ),
+    "serve": (
+        "gomodcheck.cli.commands.sumdb_serve",
+        "Serve a private checksum database or a verifying mirror.",
+    ),
+    "add": (
+        "gomodcheck.cli.commands.sumdb_add",
+        "Add module versions to a private checksum database.",
+    ),
+    "export": (
+        "gomodcheck.cli.commands.sumdb_export",
+        "Write verified tiles and lookups for go.sum files into a bundle.",
+    ),
+    "import": (
+        "gomodcheck.cli.commands.sumdb_import",
+        "Load a bundle into the local store, verifying it again.",
+    ),
 }
 
 
