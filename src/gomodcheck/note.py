@@ -68,6 +68,13 @@ class InvalidSignatureError(VerificationError):
         super().__init__(f"invalid signature for key {name}+{key_hash:08x}")
 
 
+class MismatchedVerifierError(VerificationError):
+    """A Verifiers lookup answered with a verifier for a different name or key hash."""
+
+    def __init__(self) -> None:
+        super().__init__("verifier name or hash doesn't match signature")
+
+
 class UnknownVerifierError(VerificationError):
     def __init__(self, name: str, key_hash: int) -> None:
         self.name = name
@@ -335,7 +342,7 @@ def open_note(msg: bytes | str, verifiers: Verifiers | Iterable[Verifier]) -> No
                 unverified.append(Signature(name, hash_, b64))
             continue
         if v.name != name or v.key_hash != hash_:
-            raise VerificationError("verifier name or hash doesn't match signature")
+            raise MismatchedVerifierError()
         if (name, hash_) in seen:
             continue
         seen.add((name, hash_))

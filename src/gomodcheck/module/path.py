@@ -4,6 +4,7 @@ major-version suffixes (SplitPathVersion, CheckPathMajor)."""
 from __future__ import annotations
 
 import enum
+import re
 
 from gomodcheck import semver
 from gomodcheck.module.errors import InvalidPathError, InvalidVersionError, ModuleError
@@ -46,6 +47,13 @@ _BAD_WINDOWS_NAMES = frozenset(
 )
 
 
+# Whole-element checks for the common all-ASCII case; the loop below finds the bad character.
+_FAST_OK = {
+    _Kind.MODULE: re.compile(r"[-._~0-9A-Za-z]+"),
+    _Kind.IMPORT: re.compile(r"[-._~+0-9A-Za-z]+"),
+}
+
+
 def _char_ok(c: str, kind: _Kind) -> bool:
     if kind is _Kind.MODULE:
         return c in _MOD_PATH_CHARS
@@ -66,9 +74,11 @@ def _check_elem(elem: str, kind: _Kind) -> str | None:
         return "leading dot in path element"
     if elem[-1] == ".":
         return "trailing dot in path element"
-    for c in elem:
-        if not _char_ok(c, kind):
-            return f"invalid char {go_quote_rune(c)}"
+    fast = _FAST_OK.get(kind)
+    if fast is None or not fast.fullmatch(elem):
+        for c in elem:
+            if not _char_ok(c, kind):
+                return f"invalid char {go_quote_rune(c)}"
     short = elem.split(".", 1)[0]
     if short.upper() in _BAD_WINDOWS_NAMES and short.isascii():
         return f"{go_quote(short)} disallowed as path element component on Windows"

@@ -6,6 +6,8 @@ surrogates U+DC80..U+DCFF; they quote as ``\\xNN``, as Go quotes invalid UTF-8.
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["go_quote", "go_quote_rune", "has_invalid_utf8"]
 
 _NAMED = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
@@ -15,9 +17,12 @@ def _is_escaped_byte(c: str) -> bool:
     return "\udc80" <= c <= "\udcff"
 
 
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+
+
 def has_invalid_utf8(s: str) -> bool:
     """Whether s holds a lone surrogate, i.e. was not valid UTF-8 (or is not encodable)."""
-    return any("\ud800" <= c <= "\udfff" for c in s)
+    return _SURROGATE_RE.search(s) is not None
 
 
 def _is_print(c: str) -> bool:

@@ -42,7 +42,7 @@ def go_env(gomodcache: Path, go_bin: str = "go") -> dict[str, str]:
     return env
 
 
-def _decode_stream(text: str) -> list[dict[str, object]]:
+def decode_stream(text: str) -> list[dict[str, object]]:
     decoder = json.JSONDecoder()
     out: list[dict[str, object]] = []
     i = 0
@@ -79,14 +79,13 @@ def download(workdir: Path, env: dict[str, str], go_bin: str) -> list[Downloaded
     """Run `go mod download -json all` and keep the module versions that downloaded fully."""
     proc = subprocess.run([go_bin, "mod", "download", "-json", "all"], cwd=workdir, env=env,
                           capture_output=True, text=True, check=False, timeout=1800)
-    result = []
-    for obj in _decode_stream(proc.stdout):
-        if "Error" in obj or not obj.get("Zip") or not obj.get("Sum"):
-            continue
-        result.append(Downloaded(str(obj["Path"]), str(obj["Version"]), str(obj["Zip"]),
-                                 str(obj["Dir"]), str(obj["GoMod"]), str(obj["Sum"]),
-                                 str(obj.get("GoModSum", ""))))
-    return result
+    return [to_downloaded(obj) for obj in decode_stream(proc.stdout)
+            if "Error" not in obj and obj.get("Zip") and obj.get("Sum")]
+
+
+def to_downloaded(obj: dict[str, object]) -> Downloaded:
+    return Downloaded(str(obj["Path"]), str(obj["Version"]), str(obj["Zip"]), str(obj["Dir"]),
+                      str(obj["GoMod"]), str(obj["Sum"]), str(obj.get("GoModSum", "")))
 
 
 def build_corpus(gomodcache: Path, workroot: Path, go_bin: str = "go",

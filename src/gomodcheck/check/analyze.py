@@ -1,0 +1,170 @@
+"""From a module directory to what `go mod tidy` would want: requirements and go.sum keys.
+
+This is the one place that reads the project (go.mod, go.sum, sources) and asks ModuleSources
+for dependencies; the algorithms it wires together are pure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from gomodcheck.check.pkgload import LoadResult, Loader, Package, load_all
+from gomodcheck.check.sums import compat_needs_unpruned, modkey, required_sums
+from gomodcheck.errors import FetchError, InputError
+from gomodcheck.gosrc.tree import DirTree
+from gomodcheck.gosum import GoSum, parse_gosum
+from gomodcheck.modfile import GoModFile, parse_gomod
+from gomodcheck.modgraph import gover
+from gomodcheck.modgraph.load import MainModule, MissingModFiles, ModuleGraph, load_graph
+from gomodcheck.modgraph.sources import ModuleSources
+from gomodcheck.module import ModuleVersion
+
+
+@dataclass(frozen=True)
+class TidyRequirement:
+    path: str
+    version: str
+    indirect: bool
+
+
+@dataclass
+class Analysis:
+    root: Path
+    gomod: GoModFile
+    gosum: GoSum | None
+    main: MainModule
+    graph: ModuleGraph
+    load: LoadResult
+    # What tidy would write: requirements (pruned graphs only; None when not computed).
+    tidy_requires: list[TidyRequirement] | None
+    tidy_graph: ModuleGraph
+    required: set[ModuleVersion]  # go.sum keys tidy keeps ("v1.2.3" or "v1.2.3/go.mod")
+    notes: list[str] = field(default_factory=list)
+
+
+def main_module_from(gomod: GoModFile) -> MainModule:
+    path = gomod.module.path if gomod.module else ""
+    replaces = {r.old: r.new for r in gomod.replace}
+    excludes = frozenset(ModuleVersion(e.path, e.version) for e in gomod.exclude)
+    requires = tuple(
+        ModuleVersion(r.path, r.version) for r in gomod.require
+        if ModuleVersion(r.path, r.version) not in excludes
+    )
+    return MainModule(path, gomod.go.version if gomod.go else "", requires, replaces, excludes)
+
+
+def read_project(root: Path) -> tuple[GoModFile, GoSum | None]:
+    gomod_path = root / "go.mod"
+    try:
+        data = gomod_path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{gomod_path}: cannot read go.mod: {exc.strerror}") from exc
+    gomod = parse_gomod(data, str(gomod_path))
+    if gomod.module is None:
+        raise InputError(f"{gomod_path}: no module directive")
+    gosum_path = root / "go.sum"
+    gosum = parse_gosum(gosum_path.read_bytes(), str(gosum_path)) if gosum_path.is_file() else None
+    return gomod, gosum
+
+
+def _load_graph_or_fail(main: MainModule, sources: ModuleSources, **kw: object) -> ModuleGraph:
+    try:
+        return load_graph(main, sources.summary, **kw)  # type: ignore[arg-type]
+    except MissingModFiles as exc:
+        lines = [f"{m.path}@{m.version}: {why}" for m, why in sorted(exc.missing.items(), key=str)]
+        raise FetchError(
+            "cannot load the module graph: these go.mod files are neither in the module cache "
+            "nor reachable (fail closed):\n\t" + "\n\t".join(lines)
+        ) from exc
+
+
+def _tidy_roots(main: MainModule, load: LoadResult) -> list[ModuleVersion]:
+    """tidyPrunedRoots' first pass: the module of every package in "all" (outside the main module)."""
+    roots: dict[str, ModuleVersion] = {}
+    for pkg in load.packages.values():
+        m = pkg.module
+        if pkg.in_all and m is not None and m.version and m.path not in roots:
+            roots[m.path] = m
+    return list(roots.values())
+
+
+def _complete_tidy_roots(
+    main: MainModule, load: LoadResult, roots: list[ModuleVersion], sources: ModuleSources
+) -> tuple[list[ModuleVersion], ModuleGraph]:
+    """Add roots for test dependencies that the tidy graph would otherwise select lower."""
+    by_path = {r.path: r for r in roots}
+    while True:
+        graph = _load_graph_or_fail(main, sources, roots=list(by_path.values()), pruned=True)
+        added = False
+        for pkg in load.packages.values():
+            m = pkg.module
+            if m is None or not m.version or m.path in by_path:
+                continue
+            if gover.mod_compare(m.path, graph.selected(m.path), m.version) < 0:
+                by_path[m.path] = m
+                added = True
+        if not added:
+            return list(by_path.values()), graph
+
+
+def analyze(root: Path, sources: ModuleSources) -> Analysis:
+    gomod, gosum = read_project(root)
+    main = main_module_from(gomod)
+    graph = _load_graph_or_fail(main, sources)
+    roots: dict[str, str] = {}
+    for r in main.requires:
+        if r.path not in roots or gover.mod_compare(r.path, roots[r.path], r.version) < 0:
+            roots[r.path] = r.version
+    loader = Loader(
+        main,
+        DirTree(root),
+        sources.tree,
+        roots.get,
+        graph.selected,
+        pruned=graph.pruned,
+    )
+    load = load_all(loader)
+    if load.missing_sources:
+        lines = [f"{m.path}@{m.version} (needed for {pkg})" for m, pkg in sorted(load.missing_sources.items(), key=str)]
+        raise FetchError(
+            "cannot load the import graph: the source of these modules is neither in the module "
+            "cache nor in a proxy directory (run 'go mod download' first; fail closed):\n\t"
+            + "\n\t".join(lines)
+        )
+    notes: list[str] = []
+    tidy_requires: list[TidyRequirement] | None = None
+    tidy_graph = graph
+    tidy_main = main
+    if graph.pruned and not load.unresolved:
+        troots, tidy_graph = _complete_tidy_roots(main, load, _tidy_roots(main, load), sources)
+        tidy_requires = sorted(
+            (TidyRequirement(m.path, m.version, m.path not in load.direct) for m in troots),
+            key=lambda t: t.path,
+        )
+        tidy_main = MainModule(main.path, main.go_version, tuple(troots), main.replaces, main.excludes)
+    elif not graph.pruned:
+        notes.append("go.mod requirements are not checked for tidiness below go 1.17 (unpruned graph)")
+    compat = None
+    if compat_needs_unpruned(main.go_version):
+        compat = _load_graph_or_fail(tidy_main, sources, pruned=False)
+    required = required_sums(tidy_main, tidy_graph, load.packages.values(), compat)
+    return Analysis(root, gomod, gosum, main, graph, load, tidy_requires, tidy_graph, required, notes)
+
+
+def present_keys(gosum: GoSum | None) -> set[ModuleVersion]:
+    if gosum is None:
+        return set()
+    return {ModuleVersion(p, v + "/go.mod" if g else v) for p, v, g in gosum.keys()}
+
+
+def providing_package(analysis: Analysis, m: ModuleVersion) -> Package | None:
+    """A loaded package that module m provides (for messages)."""
+    base = ModuleVersion(m.path, m.version.removesuffix("/go.mod"))
+    for pkg in analysis.load.packages.values():
+        if pkg.module is not None and analysis.main.resolve(pkg.module) == base:
+            return pkg
+    return None
+
+
+__all__ = ["Analysis", "TidyRequirement", "analyze", "modkey", "present_keys", "providing_package"]

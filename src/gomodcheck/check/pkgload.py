@@ -1,0 +1,217 @@
+"""The package import graph `go mod tidy` loads: the "all" pattern plus the imports of tests.
+
+A port of the parts of modload.loadFromRoots and modload.importFromModules that decide which
+package comes from which module. Tidy loads every package of the main module, the tests of every
+package in "all", and everything those import; a package resolves to the module on its path
+whose directory holds .go files, trying the main module's requirements (roots) first when the
+module graph is pruned. All file access goes through injected SourceTrees.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from gomodcheck.gosrc.scan import PackageImports, is_go_dir, scan_dir, walk_package_dirs
+from gomodcheck.gosrc.tree import SourceTree
+from gomodcheck.modgraph import gover
+from gomodcheck.modgraph.load import MainModule
+from gomodcheck.module import ModuleVersion
+
+# Given a module version (after replacement), its source tree, or None when it is not available.
+TreeProvider = Callable[[ModuleVersion], SourceTree | None]
+
+
+@dataclass
+class Package:
+    path: str
+    module: ModuleVersion | None  # None for the standard library or an unresolved import
+    in_all: bool = False
+    imports: tuple[str, ...] = ()
+    test_imports: tuple[str, ...] = ()
+    error: str = ""
+    importers: list[str] = field(default_factory=list)
+
+    @property
+    def is_std(self) -> bool:
+        return self.module is None and not self.error
+
+
+@dataclass
+class LoadResult:
+    packages: dict[str, Package]
+    # Modules whose source was needed but is not available: module -> a package that needed it.
+    missing_sources: dict[ModuleVersion, str]
+    # Main-module packages -> imports that no module in the graph provides.
+    unresolved: dict[str, list[str]]
+    direct: set[str]
+
+
+def _prefixes(path: str) -> list[str]:
+    out = []
+    p = path
+    while p and p != ".":
+        out.append(p)
+        i = p.rfind("/")
+        if i < 0:
+            break
+        p = p[:i]
+    return out
+
+
+def _is_std_path(path: str) -> bool:
+    """search.IsStandardImportPath: the first element has no dot."""
+    first = path.split("/", 1)[0]
+    return "." not in first
+
+
+class Loader:
+    """Resolves and scans packages; select_root/select_graph are the version lookups."""
+
+    def __init__(
+        self,
+        main: MainModule,
+        main_tree: SourceTree,
+        trees: TreeProvider,
+        root_selected: Callable[[str], str | None],
+        graph_selected: Callable[[str], str],
+        *,
+        pruned: bool,
+    ) -> None:
+        self.main = main
+        self.main_tree = main_tree
+        self.trees = trees
+        self.root_selected = root_selected
+        self.graph_selected = graph_selected
+        self.pruned = pruned
+        self.missing_sources: dict[ModuleVersion, str] = {}
+        self._tree_cache: dict[ModuleVersion, SourceTree | None] = {}
+
+    def tree(self, m: ModuleVersion) -> SourceTree | None:
+        if m.path == self.main.path and m.version == "":
+            return self.main_tree
+        if m not in self._tree_cache:
+            self._tree_cache[m] = self.trees(self.main.resolve(m))
+        return self._tree_cache[m]
+
+    def _dir_in_module(self, path: str, m: ModuleVersion, tree: SourceTree) -> str | None:
+        rel = "" if path == m.path else path[len(m.path) + 1 :]
+        local = m.version == "" or self.main.resolve(m).version == ""
+        if local and rel:
+            # A directory inside a nested module (one with its own go.mod) is not in this module.
+            parts = rel.split("/")
+            for i in range(len(parts), 0, -1):
+                d = "/".join(parts[:i])
+                if tree.exists(f"{d}/go.mod"):
+                    return None
+        return rel if is_go_dir(tree, rel) else None
+
+    def _candidates(self, path: str, use_graph: bool, needed_by: str) -> list[tuple[ModuleVersion, str]]:
+        found = []
+        for prefix in _prefixes(path):
+            if prefix in ("go", "toolchain"):
+                continue
+            if prefix == self.main.path:
+                v: str | None = ""
+            elif use_graph:
+                v = self.graph_selected(prefix)
+            else:
+                v = self.root_selected(prefix)
+            if v is None or v == "none":
+                continue
+            m = ModuleVersion(prefix, v)
+            tree = self.tree(m)
+            if tree is None:
+                self.missing_sources.setdefault(self.main.resolve(m), needed_by)
+                continue
+            rel = self._dir_in_module(path, m, tree)
+            if rel is not None:
+                found.append((m, rel))
+        return found
+
+    def resolve(self, path: str, needed_by: str) -> tuple[ModuleVersion | None, str, str]:
+        """(module, dir within it, error) for an import path; module None means std or error."""
+        use_graph = not self.pruned
+        while True:
+            cands = self._candidates(path, use_graph, needed_by)
+            if len(cands) > 1:
+                mods = ", ".join(str(m) for m, _ in reversed(cands))
+                return None, "", f"ambiguous import: found package {path} in multiple modules: {mods}"
+            if len(cands) == 1:
+                return cands[0][0], cands[0][1], ""
+            if use_graph:
+                if _is_std_path(path):
+                    return None, "", ""
+                return None, "", f"no required module provides package {path}"
+            use_graph = True
+
+
+def load_all(loader: Loader) -> LoadResult:
+    """Load the "all" pattern with tests, as `go mod tidy` does (LoadTests, AnyTags)."""
+    main = loader.main
+    closes_over_tests = bool(main.go_version) and gover.compare(main.go_version, gover.NARROW_ALL) < 0
+    if not main.go_version:
+        closes_over_tests = True
+    pkgs: dict[str, Package] = {}
+    scans: dict[str, PackageImports | None] = {}
+    direct: set[str] = set()
+    unresolved: dict[str, list[str]] = {}
+    queue: deque[tuple[str, bool, str]] = deque()
+
+    for rel in walk_package_dirs(loader.main_tree):
+        scanned = scan_dir(loader.main_tree, rel)
+        if scanned is None:
+            continue
+        path = f"{main.path}/{rel}" if rel else main.path
+        scans[path] = scanned
+        queue.append((path, True, ""))
+
+    tested: set[str] = set()
+    while queue:
+        path, in_all, importer = queue.popleft()
+        pkg = pkgs.get(path)
+        if pkg is not None:
+            if importer:
+                pkg.importers.append(importer)
+            if not in_all or pkg.in_all:
+                continue
+            pkg.in_all = True  # newly in "all": its imports and tests are in "all" too
+        else:
+            mod, rel, err = loader.resolve(path, importer or path)
+            pkg = Package(path, mod, in_all, error=err)
+            if importer:
+                pkg.importers.append(importer)
+            pkgs[path] = pkg
+            if mod is not None:
+                tree = loader.tree(mod)
+                scanned = scans.get(path)
+                if scanned is None and tree is not None:
+                    scanned = scan_dir(tree, rel)
+                if scanned is not None:
+                    pkg.imports, pkg.test_imports = scanned.imports, scanned.test_imports
+        is_main = pkg.module is not None and pkg.module.path == main.path and pkg.module.version == ""
+        for imp in pkg.imports:
+            queue.append((imp, pkg.in_all, path))
+        if pkg.module is None:
+            if pkg.error and importer:
+                owner = pkgs.get(importer)
+                if owner is not None and owner.module is not None and owner.module.version == "":
+                    unresolved.setdefault(importer, []).append(path)
+            continue
+        # Tests: of every package in "all" (tidy sets LoadTests); their imports are in "all" only
+        # for main-module packages, or for every package before go 1.16.
+        if pkg.in_all and path not in tested:
+            tested.add(path)
+            test_in_all = is_main or closes_over_tests
+            for imp in pkg.test_imports:
+                queue.append((imp, test_in_all, path))
+        if is_main:
+            for imp in (*pkg.imports, *pkg.test_imports):
+                direct.add(imp)
+    direct_modules = {
+        p.module.path
+        for imp in direct
+        if (p := pkgs.get(imp)) is not None and p.module is not None and p.module.version != ""
+    }
+    return LoadResult(pkgs, dict(loader.missing_sources), unresolved, direct_modules)

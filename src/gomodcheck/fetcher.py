@@ -1,0 +1,162 @@
+"""Fetching bytes by URL behind one small interface, as python-tuf's FetcherInterface does.
+
+Every transport failure becomes a FetchError (NotFoundError for 404/410, which callers treat as
+"not here, try the next source"); every response is size-capped and has an overall deadline, so a
+slow or endless server cannot hold us. Transient failures (connection errors, timeouts, 429 and
+5xx) are retried with exponential backoff. ``file://`` URLs read local files, as the go command
+allows for GOPROXY.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.parse
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from gomodcheck.errors import FetchError, NotFoundError
+
+if TYPE_CHECKING:
+    import httpx
+
+USER_AGENT = "gomodcheck (+https://pypi.org/project/gomodcheck/)"
+_RETRY_STATUS = frozenset({429, 500, 502, 503, 504})
+
+
+class Fetcher(Protocol):
+    """Fetch one URL, at most max_size bytes; raise NotFoundError (404/410) or FetchError."""
+
+    def fetch(self, url: str, *, max_size: int) -> bytes: ...
+
+
+class TooLargeError(FetchError):
+    """The response is larger than the cap for its kind."""
+
+
+@dataclass(frozen=True)
+class FetchPolicy:
+    connect_timeout: float = 10.0
+    read_timeout: float = 30.0
+    # The whole response must arrive within this many seconds (defeats trickling servers).
+    deadline: float = 60.0
+    attempts: int = 3
+    backoff: float = 0.25
+
+
+class HttpFetcher:
+    """An httpx-based Fetcher that is safe to share between threads and counts its requests."""
+
+    def __init__(self, policy: FetchPolicy | None = None, *, max_connections: int = 32) -> None:
+        import httpx  # noqa: PLC0415 - keep `gomodcheck --version` fast
+
+        self.policy = policy or FetchPolicy()
+        timeout = httpx.Timeout(self.policy.read_timeout, connect=self.policy.connect_timeout)
+        limits = httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        )
+        self._client = httpx.Client(
+            timeout=timeout,
+            limits=limits,
+            headers={"User-Agent": USER_AGENT},
+            follow_redirects=True,
+            trust_env=True,
+        )
+        self._lock = threading.Lock()
+        self.requests = 0
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> HttpFetcher:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def fetch(self, url: str, *, max_size: int) -> bytes:
+        if url.startswith("file://"):
+            return read_file_url(url, max_size=max_size)
+        delay = self.policy.backoff
+        for attempt in range(self.policy.attempts):
+            try:
+                return self._fetch_once(url, max_size)
+            except _TransientError as exc:
+                if attempt + 1 == self.policy.attempts:
+                    tries = f"after {attempt + 1} attempts"
+                    raise FetchError(f"{redact(url)}: {exc} ({tries})") from None
+                time.sleep(delay)
+                delay *= 2
+        raise AssertionError("unreachable")
+
+    def _fetch_once(self, url: str, max_size: int) -> bytes:
+        import httpx  # noqa: PLC0415
+
+        with self._lock:
+            self.requests += 1
+        deadline = time.monotonic() + self.policy.deadline
+        try:
+            with self._client.stream("GET", url) as resp:
+                return self._read(resp, url, max_size, deadline)
+        except httpx.TimeoutException as exc:
+            raise _TransientError(f"timed out ({type(exc).__name__})") from None
+        except httpx.TransportError as exc:
+            raise _TransientError(str(exc) or type(exc).__name__) from None
+        except httpx.InvalidURL as exc:
+            raise FetchError(f"{redact(url)}: invalid URL: {exc}") from None
+
+    def _read(self, resp: httpx.Response, url: str, max_size: int, deadline: float) -> bytes:
+        status = resp.status_code
+        if status in (404, 410):
+            raise NotFoundError(f"{redact(url)}: {status} {resp.reason_phrase}")
+        if status in _RETRY_STATUS:
+            raise _TransientError(f"{status} {resp.reason_phrase}")
+        if status != 200:
+            raise FetchError(f"{redact(url)}: {status} {resp.reason_phrase}")
+        declared = resp.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > max_size:
+            raise TooLargeError(f"{redact(url)}: response of {declared} bytes exceeds {max_size}")
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in resp.iter_bytes():
+            size += len(chunk)
+            if size > max_size:
+                raise TooLargeError(f"{redact(url)}: response exceeds {max_size} bytes")
+            if time.monotonic() > deadline:
+                raise FetchError(
+                    f"{redact(url)}: response not complete within {self.policy.deadline:g}s"
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
+
+
+class _TransientError(Exception):
+    pass
+
+
+def read_file_url(url: str, *, max_size: int) -> bytes:
+    """Read a file:// URL the way the go command's web package does (missing means 404)."""
+    path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
+    try:
+        with path.open("rb") as f:
+            data = f.read(max_size + 1)
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+        raise NotFoundError(f"{url}: file does not exist") from None
+    except OSError as exc:
+        raise FetchError(f"{url}: {exc.strerror or exc}") from None
+    if len(data) > max_size:
+        raise TooLargeError(f"{url}: file exceeds {max_size} bytes")
+    return data
+
+
+def redact(url: str) -> str:
+    """The URL without a password, for messages."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = f"{parts.username}:xxxxx@{parts.hostname}"
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))

@@ -1,0 +1,1 @@
+"""Go source scanning without a Go toolchain: imports, build constraints and package directories."""

@@ -1,0 +1,92 @@
+"""Which packages a directory holds and what they import, as `go mod tidy` sees them.
+
+Ports of imports.ScanDir with the tag set {"*"} (every tag but `ignore`), modload.scanDir's removal
+of magic imports ("C", appengine), fsys.IsGoDir, and the directory walk of modload.matchPackages.
+Pure: all file access goes through a SourceTree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from gomodcheck.gosrc.constraint import should_build_any_tags
+from gomodcheck.gosrc.imports import read_imports
+from gomodcheck.gosrc.tree import SourceTree
+
+
+@dataclass(frozen=True)
+class PackageImports:
+    """Sorted imports of the package's non-test files and of its _test.go files."""
+
+    imports: tuple[str, ...]
+    test_imports: tuple[str, ...]
+
+
+def _is_magic(path: str) -> bool:
+    return (
+        path in ("C", "appengine", "appengine_internal")
+        or path.startswith(("appengine/", "appengine_internal/"))
+    )
+
+
+def scan_dir(tree: SourceTree, rel: str) -> PackageImports | None:
+    """The imports of the package in rel, or None when no file counts (imports.ErrNoGo)."""
+    entries = tree.list_dir(rel)
+    if entries is None:
+        return None
+    imports: set[str] = set()
+    test_imports: set[str] = set()
+    counted = 0
+    for e in sorted(entries, key=lambda x: x.name):
+        name = e.name
+        if not e.is_regular or name.startswith(("_", ".")) or not name.endswith(".go"):
+            continue
+        data = tree.read_file(f"{rel}/{name}" if rel else name)
+        fi = read_imports(data)
+        if not should_build_any_tags(fi.header.decode("utf-8", "replace")):
+            continue
+        counted += 1
+        target = test_imports if name.endswith("_test.go") else imports
+        target.update(fi.paths)
+    if counted == 0:
+        return None
+    return PackageImports(
+        tuple(sorted(p for p in imports if not _is_magic(p))),
+        tuple(sorted(p for p in test_imports if not _is_magic(p))),
+    )
+
+
+def is_go_dir(tree: SourceTree, rel: str) -> bool:
+    """fsys.IsGoDir: the directory holds at least one regular file named *.go."""
+    entries = tree.list_dir(rel)
+    return entries is not None and any(e.is_regular and e.name.endswith(".go") for e in entries)
+
+
+def walk_package_dirs(tree: SourceTree, *, prune_nested_modules: bool = True) -> Iterator[str]:
+    """Directories the pattern walk visits (modload.matchPackages with pruneGoMod|pruneVendor).
+
+    Skips `.`/`_`-prefixed and testdata directories and nested modules; yields vendor/ itself but
+    not what is below it.
+    """
+    stack = [""]
+    while stack:
+        rel = stack.pop()
+        yield rel
+        elem = rel.rsplit("/", 1)[-1]
+        if rel and elem == "vendor":
+            continue
+        entries = tree.list_dir(rel) or []
+        subdirs = []
+        for e in entries:
+            if not e.is_dir or e.is_symlink:
+                continue
+            if e.name.startswith((".", "_")) or e.name == "testdata":
+                continue
+            child = f"{rel}/{e.name}" if rel else e.name
+            if prune_nested_modules:
+                sub = tree.list_dir(child) or []
+                if any(s.name == "go.mod" and s.is_regular for s in sub):
+                    continue
+            subdirs.append(child)
+        stack.extend(sorted(subdirs, reverse=True))

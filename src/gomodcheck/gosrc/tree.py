@@ -1,0 +1,106 @@
+"""Read-only views of Go source trees: a directory on disk or a module zip, behind one interface.
+
+The package loader only lists directories and reads files, so the same code scans the main module,
+an extracted module in GOMODCACHE, a module zip in cache/download, or vendor/.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    is_dir: bool
+    is_regular: bool
+    is_symlink: bool = False
+
+
+class SourceTree(Protocol):
+    """A tree addressed by slash-separated relative paths ("" is the root)."""
+
+    def list_dir(self, rel: str) -> list[Entry] | None:
+        """The entries of a directory (symlinks resolved), or None if it is not a directory."""
+
+    def read_file(self, rel: str) -> bytes: ...
+
+    def exists(self, rel: str) -> bool: ...
+
+
+class DirTree:
+    """A directory on disk."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def _path(self, rel: str) -> str:
+        return os.path.join(self.root, rel) if rel else str(self.root)
+
+    def list_dir(self, rel: str) -> list[Entry] | None:
+        base = self._path(rel)
+        try:
+            it = os.scandir(base)
+        except (NotADirectoryError, FileNotFoundError, PermissionError):
+            return None
+        out = []
+        with it:
+            for d in it:
+                try:
+                    if d.is_symlink():
+                        # imports.ScanDir follows file symlinks; broken links are ignored.
+                        try:
+                            st = os.stat(d.path)
+                        except OSError:
+                            continue
+                        out.append(Entry(d.name, stat.S_ISDIR(st.st_mode), stat.S_ISREG(st.st_mode), True))
+                    else:
+                        out.append(Entry(d.name, d.is_dir(), d.is_file()))
+                except OSError:
+                    continue
+        return out
+
+    def read_file(self, rel: str) -> bytes:
+        with open(self._path(rel), "rb") as f:
+            return f.read()
+
+    def exists(self, rel: str) -> bool:
+        return os.path.exists(self._path(rel))
+
+
+class ZipTree:
+    """A module zip (files under "path@version/"), indexed once; no extraction."""
+
+    def __init__(self, zip_path: Path, prefix: str) -> None:
+        self.zf = zipfile.ZipFile(zip_path)  # noqa: SIM115 - kept open for the tree's lifetime
+        self.dirs: dict[str, dict[str, Entry]] = {"": {}}
+        self.files: dict[str, str] = {}
+        for name in self.zf.namelist():
+            if not name.startswith(prefix) or name.endswith("/"):
+                continue
+            rel = name[len(prefix) :]
+            self.files[rel] = name
+            parts = rel.split("/")
+            for i in range(len(parts)):
+                parent = "/".join(parts[:i])
+                children = self.dirs.setdefault(parent, {})
+                is_dir = i < len(parts) - 1
+                if parts[i] not in children:
+                    children[parts[i]] = Entry(parts[i], is_dir, not is_dir)
+                if is_dir:
+                    self.dirs.setdefault("/".join(parts[: i + 1]), {})
+
+    def list_dir(self, rel: str) -> list[Entry] | None:
+        children = self.dirs.get(rel)
+        return None if children is None else list(children.values())
+
+    def read_file(self, rel: str) -> bytes:
+        return self.zf.read(self.files[rel])
+
+    def exists(self, rel: str) -> bool:
+        return rel in self.files or rel in self.dirs

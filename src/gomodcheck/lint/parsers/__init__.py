@@ -1,0 +1,1 @@
+"""One parser per kind of configuration file; each returns a ParsedFile and never prints."""

@@ -1,0 +1,159 @@
+"""Lint a set of files or directories: discover, parse, check, apply suppressions and config."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from gomodcheck.errors import InputError, ParseError
+from gomodcheck.findings import Finding, Location, Report
+from gomodcheck.lint import checks
+from gomodcheck.lint.catalog import RULES
+from gomodcheck.lint.checks import LintSettings, finding
+from gomodcheck.lint.discover import classify, discover
+from gomodcheck.lint.model import Kind, ParsedFile, Span
+from gomodcheck.lint.project import Project, ProjectFinder
+from gomodcheck.lint.suppress import find_suppressions
+
+MAX_FILE_BYTES = 4 * 1024 * 1024
+
+
+def parse_file(text: str, path: str, kind: Kind) -> ParsedFile:
+    """Parse text as the given kind; ParseError for malformed YAML or JSON."""
+    from gomodcheck.lint.parsers import (  # noqa: PLC0415 - parsers load ruamel/bashlex lazily
+        devcontainer,
+        dockerfile,
+        github,
+        gitlab,
+        goreleaser,
+        jenkins,
+        makefile,
+        simple,
+    )
+
+    if kind is Kind.DOCKERFILE:
+        return dockerfile.parse(text, path)
+    if kind in (Kind.GITHUB_WORKFLOW, Kind.GITHUB_ACTION):
+        return github.parse(text, path, kind)
+    if kind is Kind.GITLAB_CI:
+        return gitlab.parse(text, path)
+    if kind is Kind.GORELEASER:
+        return goreleaser.parse(text, path)
+    if kind is Kind.JENKINSFILE:
+        return jenkins.parse(text, path)
+    if kind is Kind.MAKEFILE:
+        return makefile.parse(text, path)
+    if kind is Kind.SHELL:
+        return simple.parse_shell(text, path)
+    if kind is Kind.ENVFILE:
+        return simple.parse_dotenv(text, path)
+    if kind is Kind.DEVCONTAINER:
+        return devcontainer.parse(text, path)
+    return simple.parse_ignore(text, path, kind)
+
+
+def lint_paths(paths: Sequence[Path], settings: LintSettings | None = None) -> Report:
+    """Lint every configuration file under the given directories, and the given files."""
+    settings = settings or LintSettings()
+    report = Report("lint")
+    targets: list[tuple[Path, str, Kind, Path]] = []
+    for path in paths:
+        if path.is_dir():
+            targets.extend((full, rel, kind, path) for full, rel, kind in discover(path, settings.exclude))
+        elif path.is_file():
+            kind = classify(path.name) if ".github" not in path.parts else classify("/".join(path.parts[-3:]))
+            if kind is None:
+                raise InputError(f"{path}: not a CI, Docker or build configuration file gomodcheck can read")
+            targets.append((path, str(path), kind, path.parent))
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    findings: list[Finding] = []
+    for top in {t[3] for t in targets}:
+        group = [t for t in targets if t[3] == top]
+        findings.extend(_lint_group(group, top, settings, report))
+    for item in sorted(findings, key=_order):
+        report.add(item, RULES[item.rule_id])
+    report.summary["files linted"] = len(targets)
+    return report
+
+
+def _lint_group(
+    targets: list[tuple[Path, str, Kind, Path]], top: Path, settings: LintSettings, report: Report
+) -> list[Finding]:
+    finder = ProjectFinder(top)
+    parsed_files: list[tuple[ParsedFile, Project, str]] = []
+    out: list[Finding] = []
+    pending = list(targets)
+    seen = {t[0].resolve() for t in targets}
+    while pending:
+        full, rel, kind, _ = pending.pop(0)
+        report.inputs.append(rel)
+        try:
+            data = full.read_bytes()[: MAX_FILE_BYTES + 1]
+        except OSError as exc:
+            raise InputError(f"{rel}: cannot read: {exc.strerror}") from exc
+        text = data[:MAX_FILE_BYTES].decode("utf-8", errors="replace").replace("\r\n", "\n")
+        try:
+            parsed = parse_file(text, rel, kind)
+        except ParseError as exc:
+            problem = exc.problems[0]
+            span = Span(max(problem.line, 1), max(problem.column, 1))
+            out.append(finding("GMC-L000", ParsedFile(rel, kind), span,
+                               f"cannot parse {kind.value}: {problem.message}", [str(problem)],
+                               do_not=("Do not exclude the file from linting to silence this.",)))
+            continue
+        parsed_files.append((parsed, finder.for_file(full), text))
+        for include in parsed.includes:  # GitLab local includes with names we would not discover
+            extra = (top / include).resolve() if not include.startswith("/") else top / include
+            if extra.is_file() and extra not in seen:
+                seen.add(extra)
+                pending.append((extra, include, Kind.GITLAB_CI, top))
+    docker_dirs = {str(Path(p.path).parent) for p, _, _ in parsed_files
+                   if p.kind is Kind.DOCKERFILE and (p.copies or any(checks.go_args(c) is not None for c in p.commands))}
+    by_project: dict[Path | None, list[ParsedFile]] = defaultdict(list)
+    projects: dict[Path | None, Project] = {}
+    for parsed, project, text in parsed_files:
+        found = list(_check_file(parsed, project, settings, str(Path(parsed.path).parent) in docker_dirs))
+        out.extend(_apply_suppressions(found, text, parsed))
+        if parsed.kind.is_ci:
+            by_project[project.root].append(parsed)
+            projects[project.root] = project
+    for root, files in by_project.items():
+        out.extend(checks.check_ci_gate(files, projects[root]))
+    return [_configure(f, settings) for f in out if f.rule_id not in settings.disable]
+
+
+def _check_file(parsed: ParsedFile, project: Project, settings: LintSettings, docker_dir: bool) -> Iterable[Finding]:
+    yield from checks.check_variables(parsed, settings)
+    yield from checks.check_commands(parsed, project)
+    yield from checks.check_rewrites(parsed)
+    yield from checks.check_docker_copy(parsed, project)
+    yield from checks.check_ignore(parsed, project, docker_dir)
+    yield from checks.check_caches(parsed)
+    yield from checks.check_toolchain(parsed, project, settings)
+
+
+def _apply_suppressions(found: list[Finding], text: str, parsed: ParsedFile) -> list[Finding]:
+    suppressions = find_suppressions(text)
+    if not suppressions:
+        return found
+    kept = [f for f in found if not any(
+        s.covers(f.rule_id, f.location.line if f.location else 0) for s in suppressions)]
+    for s in suppressions:
+        if not s.reason:
+            kept.append(finding("GMC-L018", parsed, s.span,
+                                f"Suppression of {', '.join(sorted(s.rules))} gives no reason.",
+                                [f"ignore[{', '.join(sorted(s.rules))}]"]))
+    return kept
+
+
+def _configure(item: Finding, settings: LintSettings) -> Finding:
+    level = settings.severity.get(item.rule_id)
+    return replace(item, severity=level) if level else item
+
+
+def _order(item: Finding) -> tuple[str, int, int, str]:
+    loc = item.location or Location("")
+    return loc.file, loc.line, loc.column, item.rule_id

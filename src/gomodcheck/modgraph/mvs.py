@@ -1,0 +1,89 @@
+"""Minimal version selection over an incrementally built requirement graph (cmd/go/internal/mvs Graph)."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable
+
+from gomodcheck.module import ModuleVersion, sort
+
+NONE = "none"
+
+
+def cmp_version(path: str, v1: str, v2: str) -> int:
+    """modload.cmpVersion: the main module's empty version is greater than any other."""
+    from gomodcheck.modgraph.gover import mod_compare  # noqa: PLC0415 - tiny, keeps import order simple
+
+    if v2 == "":
+        return 0 if v1 == "" else -1
+    if v1 == "":
+        return 1
+    return mod_compare(path, v1, v2)
+
+
+class Graph:
+    """Requirement edges added one module at a time; Selected is the max version seen per path."""
+
+    def __init__(self, roots: Iterable[ModuleVersion], cmp: Callable[[str, str, str], int] = cmp_version) -> None:
+        self.cmp = cmp
+        self.roots = list(roots)
+        self.required: dict[ModuleVersion, tuple[ModuleVersion, ...]] = {}
+        self.is_root: dict[ModuleVersion, bool] = {}
+        self.selected_versions: dict[str, str] = {}
+        for m in self.roots:
+            self.is_root[m] = True
+            self._bump(m)
+
+    def _bump(self, m: ModuleVersion) -> None:
+        if self.cmp(m.path, self.selected(m.path), m.version) < 0:
+            self.selected_versions[m.path] = m.version
+
+    def require(self, m: ModuleVersion, reqs: Iterable[ModuleVersion]) -> None:
+        if m not in self.is_root:
+            raise ValueError(f"{m} is not reachable from any root")
+        if m in self.required:
+            raise ValueError(f"requirements of {m} added twice")
+        deps = tuple(reqs)
+        self.required[m] = deps
+        for dep in deps:
+            self.is_root.setdefault(dep, False)
+            self._bump(dep)
+
+    def required_by(self, m: ModuleVersion) -> tuple[ModuleVersion, ...] | None:
+        """The requirements of m, or None when m's go.mod was not loaded into the graph."""
+        return self.required.get(m)
+
+    def selected(self, path: str) -> str:
+        return self.selected_versions.get(path, NONE)
+
+    def build_list(self) -> list[ModuleVersion]:
+        """Roots' selected versions first (in root order), then the rest sorted."""
+        seen: set[str] = set()
+        head: list[ModuleVersion] = []
+        for r in self.roots:
+            if r.path in seen:
+                continue
+            v = self.selected(r.path)
+            if v != NONE:
+                head.append(ModuleVersion(r.path, v))
+            seen.add(r.path)
+        rest = [ModuleVersion(p, v) for p, v in self.selected_versions.items() if p not in seen]
+        return head + sort(rest)
+
+    def walk_breadth_first(self) -> list[ModuleVersion]:
+        """Every module version reachable from the roots, in breadth-first order."""
+        order: list[ModuleVersion] = []
+        queue: deque[ModuleVersion] = deque()
+        enqueued: set[ModuleVersion] = set()
+        for m in self.roots:
+            if m.version != NONE and m not in enqueued:
+                queue.append(m)
+                enqueued.add(m)
+        while queue:
+            m = queue.popleft()
+            order.append(m)
+            for r in self.required.get(m, ()):
+                if r not in enqueued and r.version != NONE:
+                    queue.append(r)
+                    enqueued.add(r)
+        return order

@@ -1,0 +1,404 @@
+"""The checksum-database HTTP protocol as an ASGI application: /latest, /lookup/M@V, /tile/...
+
+Paths and bytes follow x/mod's sumdb server exactly (what the go command's client expects).
+The app is a plain ASGI callable rather than a framework router: there are four fixed routes,
+and every request path must be validated by hand anyway (module paths, versions, tile paths).
+Reads run on the event loop against a read-only connection (WAL: never blocked by the writer);
+appends go to one writer thread that commits batches (group commit) before anyone is answered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import logging
+import queue
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, MutableMapping
+from pathlib import Path
+from typing import Any
+
+from gomodcheck import module, tlog
+from gomodcheck.errors import DataError, FetchError, NotFoundError
+from gomodcheck.server.logstore import Head, LogStore, SignFunc
+from gomodcheck.server.upstream import Upstream
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+
+ACCESS_LOG = logging.getLogger("gomodcheck.server.access")
+LOG = logging.getLogger("gomodcheck.server")
+
+# x/mod sumdb server's syntax check for /lookup/ before unescaping.
+_MOD_VER = re.compile(r"[^@]+@v[0-9]+\.[0-9]+\.[0-9]+(-[^@]*)?(\+incompatible)?")
+MAX_PATH = 1024  # longest module path (x/mod allows 255 per element) plus version, with room
+
+TEXT = b"text/plain; charset=UTF-8"
+# Tiles and records never change once published; tree heads do.
+CACHE_IMMUTABLE = b"public, max-age=31536000, immutable"
+CACHE_LATEST = b"no-cache"
+CACHE_LOOKUP = b"public, max-age=60"
+CACHE_NONE = b"no-store"
+
+
+class HttpError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+class Appender:
+    """The single writer: batches concurrent appends into one durable transaction each."""
+
+    def __init__(self, db: Path, sign: SignFunc, on_head: Callable[[Head], None]) -> None:
+        self.db = db
+        self.sign = sign
+        self.on_head = on_head
+        self._queue: queue.Queue[
+            tuple[str, str, bytes, concurrent.futures.Future[int]] | None
+        ] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="sumdb-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, path: str, version: str, text: bytes) -> concurrent.futures.Future[int]:
+        fut: concurrent.futures.Future[int] = concurrent.futures.Future()
+        self._queue.put((path, version, text, fut))
+        return fut
+
+    def close(self) -> None:
+        self._queue.put(None)
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        store = LogStore(self.db)
+        try:
+            while True:
+                item = self._queue.get()
+                if item is None:
+                    return
+                batch = [item]
+                while len(batch) < 1000:
+                    try:
+                        more = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if more is None:
+                        self._queue.put(None)
+                        break
+                    batch.append(more)
+                self._commit(store, batch)
+        finally:
+            store.close()
+
+    def _commit(
+        self,
+        store: LogStore,
+        batch: list[tuple[str, str, bytes, concurrent.futures.Future[int]]],
+    ) -> None:
+        try:
+            ids, head = store.append(((p, v, t) for p, v, t, _ in batch), self.sign)
+        except Exception as exc:  # handed to every waiting request
+            for *_, fut in batch:
+                fut.set_exception(exc)
+            return
+        if head is not None:
+            self.on_head(head)
+        for p, v, _, fut in batch:
+            fut.set_result(ids[(p, v)])
+
+
+class TileCache:
+    """Bounded LRU of immutable tiles (full tiles only), by path."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.size = 0
+        self._data: OrderedDict[str, bytes] = OrderedDict()
+
+    def get(self, key: str) -> bytes | None:
+        data = self._data.get(key)
+        if data is not None:
+            self._data.move_to_end(key)
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        if len(data) > self.max_bytes or key in self._data:
+            return
+        self._data[key] = data
+        self.size += len(data)
+        while self.size > self.max_bytes:
+            _, old = self._data.popitem(last=False)
+            self.size -= len(old)
+
+
+class SumdbApp:
+    """ASGI app serving one checksum database (a private log, optionally fed by an upstream)."""
+
+    def __init__(
+        self,
+        db: Path,
+        name: str,
+        sign: SignFunc,
+        verifier_key: str,
+        *,
+        upstream: Upstream | None = None,
+        modules: str = "",
+        max_tile_height: int = 8,
+        tile_cache_bytes: int = 64 << 20,
+        upstream_concurrency: int = 8,
+        access_log: bool = True,
+    ) -> None:
+        self.db = db
+        self.name = name
+        self.sign = sign
+        self.verifier_key = verifier_key
+        self.upstream = upstream
+        self.modules = modules
+        self.max_tile_height = max_tile_height
+        self.tiles = TileCache(tile_cache_bytes)
+        self.upstream_concurrency = upstream_concurrency
+        self.access_log = access_log
+        self.mount = f"/sumdb/{name}/"
+        self.head: Head | None = None
+        self.reader: LogStore | None = None
+        self.appender: Appender | None = None
+        self._locks: dict[tuple[str, str], asyncio.Lock] = {}
+        self._fetch_slots: asyncio.Semaphore | None = None
+        self.started = False
+        self._head_checked = 0.0
+
+    # --- lifecycle -----------------------------------------------------------------------
+
+    def startup(self) -> None:
+        """Open the log, check it, make sure a signed head exists, start the writer."""
+        store = LogStore(self.db)
+        store.bind_key(self.verifier_key)
+        head = store.check_consistent()
+        if head is None:
+            head = _sign_empty(store, self.sign)
+        self.reader = store
+        self.head = head
+        self.appender = Appender(self.db, self.sign, self._on_head)
+        self._fetch_slots = asyncio.Semaphore(self.upstream_concurrency)
+        self.started = True
+
+    def shutdown(self) -> None:
+        if self.appender is not None:
+            self.appender.close()
+        if self.reader is not None:
+            self.reader.close()
+        self.started = False
+
+    def _on_head(self, head: Head) -> None:
+        # Called from the writer thread; a reference assignment is atomic in CPython.
+        current = self.head
+        if current is None or head.n > current.n:
+            self.head = head
+
+    # --- ASGI ----------------------------------------------------------------------------
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+            return
+        if scope["type"] != "http":
+            return
+        start = time.perf_counter()
+        method = scope.get("method", "GET")
+        status, body, ctype, cache = 500, b"internal error\n", TEXT, CACHE_NONE
+        extra: list[tuple[bytes, bytes]] = []
+        try:
+            if method not in ("GET", "HEAD"):
+                extra.append((b"allow", b"GET, HEAD"))
+                raise HttpError(405, "method not allowed")
+            status, body, ctype, cache = await self.handle(scope["path"])
+        except HttpError as exc:
+            status, body, cache = exc.status, (str(exc) + "\n").encode(), CACHE_NONE
+        except Exception:
+            LOG.exception("error serving %s", scope.get("path", "")[:MAX_PATH])
+            status, body = 500, b"internal error\n"
+        headers = [
+            (b"content-type", ctype),
+            (b"content-length", str(len(body)).encode()),
+            (b"cache-control", cache),
+            (b"x-content-type-options", b"nosniff"),
+            *extra,
+        ]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+        if self.access_log:
+            client = scope.get("client") or ("", 0)
+            ACCESS_LOG.info(
+                json.dumps(
+                    {
+                        "ts": round(time.time(), 3),
+                        "remote": client[0],
+                        "method": method,
+                        "path": scope.get("path", "")[:256],
+                        "status": status,
+                        "bytes": len(body),
+                        "ms": round((time.perf_counter() - start) * 1000, 2),
+                    },
+                    separators=(",", ":"),
+                )
+            )
+
+    async def _lifespan(self, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                try:
+                    if not self.started:
+                        self.startup()
+                except Exception as exc:  # reported to uvicorn, which exits
+                    await send({"type": "lifespan.startup.failed", "message": str(exc)})
+                    return
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                self.shutdown()
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    # --- routes --------------------------------------------------------------------------
+
+    async def handle(self, path: str) -> tuple[int, bytes, bytes, bytes]:
+        if len(path) > MAX_PATH:
+            raise HttpError(414, "request path too long")
+        if path.startswith(self.mount):
+            rest = path[len(self.mount) - 1 :]
+            if rest == "/supported":
+                return 200, b"", TEXT, CACHE_LATEST
+            path = rest
+        if path == "/healthz":
+            head = self.head
+            body = json.dumps({"status": "ok", "tree_size": head.n if head else 0}) + "\n"
+            return 200, body.encode(), b"application/json", CACHE_NONE
+        if path == "/latest":
+            return 200, self._fresh_head().signed, TEXT, CACHE_LATEST
+        if path.startswith("/lookup/"):
+            return await self._lookup(path[len("/lookup/") :])
+        if path.startswith("/tile/"):
+            return self._tile(path[1:])
+        raise HttpError(404, "not found")
+
+    def _head(self) -> Head:
+        if self.head is None:
+            raise HttpError(503, "database not started")
+        return self.head
+
+    def _fresh_head(self) -> Head:
+        """The latest head, re-read at most once a second (`sumdb add` may write meanwhile)."""
+        now = time.monotonic()
+        if now - self._head_checked > 1.0:
+            self._head_checked = now
+            latest = self._store().latest()
+            if latest is not None:
+                self._on_head(latest)
+        return self._head()
+
+    def _store(self) -> LogStore:
+        if self.reader is None:
+            raise HttpError(503, "database not started")
+        return self.reader
+
+    async def _lookup(self, mod: str) -> tuple[int, bytes, bytes, bytes]:
+        if not _MOD_VER.fullmatch(mod):
+            raise HttpError(400, "invalid module@version syntax")
+        esc_path, _, esc_vers = mod.partition("@")
+        try:
+            path = module.unescape_path(esc_path)
+            version = module.unescape_version(esc_vers)
+            module.check(path, version)
+        except ValueError as exc:
+            raise HttpError(400, str(exc)) from None
+        store = self._store()
+        record_id = store.lookup(path, version)
+        if record_id is None:
+            record_id = await self._add_from_upstream(path, version)
+        head = self._head()
+        if record_id >= head.n:
+            # Committed by the writer a moment ago; its head is in the same transaction.
+            latest = store.latest()
+            if latest is None or record_id >= latest.n:
+                raise HttpError(500, "record is not in any signed tree")
+            head = latest
+        text = store.read_records(record_id, 1)[0]
+        return 200, tlog.format_record(record_id, text) + head.signed, TEXT, CACHE_LOOKUP
+
+    async def _add_from_upstream(self, path: str, version: str) -> int:
+        if self.upstream is None or (
+            self.modules and not module.match_prefix_patterns(self.modules, path)
+        ):
+            raise HttpError(404, f"not found: {path}@{version}")
+        assert self.appender is not None and self._fetch_slots is not None
+        key = (path, version)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        try:
+            async with lock:
+                # Whoever held the lock before us may have added it already.
+                existing = self._store().lookup(path, version)
+                if existing is not None:
+                    return existing
+                async with self._fetch_slots:
+                    text = await self._fetch(path, version)
+                return await asyncio.wrap_future(self.appender.submit(path, version, text))
+        finally:
+            if not lock.locked() and self._locks.get(key) is lock:
+                del self._locks[key]
+
+    async def _fetch(self, path: str, version: str) -> bytes:
+        assert self.upstream is not None
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(None, self.upstream.record_text, path, version)
+        except NotFoundError as exc:
+            raise HttpError(404, f"not found: {path}@{version}: {exc}") from None
+        except FetchError as exc:
+            raise HttpError(502, f"upstream: {path}@{version}: {exc}") from None
+        except DataError as exc:
+            raise HttpError(404, f"not found: {path}@{version}: {exc}") from None
+
+    def _tile(self, tile_path: str) -> tuple[int, bytes, bytes, bytes]:
+        try:
+            tile = tlog.parse_tile_path(tile_path)
+        except DataError:
+            raise HttpError(400, "invalid tile syntax") from None
+        height = tile.H
+        if height > self.max_tile_height:
+            raise HttpError(404, f"tile height {height} not served (max {self.max_tile_height})")
+        n = self._head().n
+        first = tile.N << tile.H
+        if tile.L == -1:
+            if first + tile.W > n:
+                raise HttpError(404, "tile not found")
+        elif (first + tile.W) << (tile.H * tile.L) > n:
+            raise HttpError(404, "tile not found")
+        full = tile.W == 1 << tile.H
+        cached = self.tiles.get(tile_path) if full else None
+        if cached is None:
+            store = self._store()
+            if tile.L == -1:
+                cached = b"".join(t + b"\n" for t in store.read_records(first, tile.W))
+            else:
+                cached = tlog.read_tile_data(tile, store)
+            if full:
+                self.tiles.put(tile_path, cached)
+        ctype = TEXT if tile.L == -1 else b"application/octet-stream"
+        return 200, cached, ctype, CACHE_IMMUTABLE
+
+
+def _sign_empty(store: LogStore, sign: SignFunc) -> Head:
+    """The first head of a new log: zero records, the empty hash."""
+    signed = sign(tlog.format_tree(tlog.Tree(0, tlog.EMPTY_HASH)))
+    store.conn.execute(
+        "INSERT OR IGNORE INTO heads VALUES (0, ?, ?)", (tlog.EMPTY_HASH, signed)
+    )
+    head = store.latest()
+    assert head is not None
+    return head

@@ -1,0 +1,180 @@
+"""Running the server: uvicorn with limits that hold against hostile clients, and clean shutdown.
+
+uvicorn closes idle keep-alive connections but sets no deadline on a request whose headers
+trickle in (slow loris); ``HeaderDeadlineProtocol`` adds one. It also answers 431 to a request
+head over ``MAX_HEAD_BYTES`` (h11's own limit applies only to a head that arrives in pieces), so
+huge headers cost a bounded amount of memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import sys
+from typing import Any
+
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+from gomodcheck import note
+from gomodcheck.server.app import SumdbApp
+from gomodcheck.server.config import ServerConfig
+from gomodcheck.server.upstream import ProxyUpstream
+
+MAX_HEAD_BYTES = 16 * 1024
+_TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\ncontent-type: text/plain\r\n"
+    b"content-length: 25\r\nconnection: close\r\n\r\nrequest header too large\n"
+)
+
+
+class HeaderDeadlineProtocol(H11Protocol):
+    """h11 protocol that closes a connection whose next request head is not complete in time."""
+
+    header_timeout = 10.0
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)
+        self._deadline: asyncio.TimerHandle | None = None
+        self._head_bytes = 0
+        self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        if self._deadline is not None:  # still waiting for a request head
+            self._head_bytes += len(data)
+            if self._head_bytes > MAX_HEAD_BYTES:
+                self.transport.write(_TOO_LARGE)
+                self.transport.close()
+                return
+        super().data_received(data)
+
+    def _arm(self) -> None:
+        self._head_bytes = 0
+        if self._deadline is not None:
+            self._deadline.cancel()
+        self._deadline = self.loop.call_later(self.header_timeout, self._expire)
+
+    def _expire(self) -> None:
+        self._deadline = None
+        idle = self.cycle is None or self.cycle.response_complete
+        if idle and not self.transport.is_closing():
+            self.transport.close()
+
+    def handle_events(self) -> None:
+        before = self.cycle
+        super().handle_events()
+        if self.cycle is not before and self._deadline is not None:
+            # A request head arrived: the application is in charge of it now.
+            self._deadline.cancel()
+            self._deadline = None
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if not self.transport.is_closing():
+            self._arm()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._deadline is not None:
+            self._deadline.cancel()
+            self._deadline = None
+        super().connection_lost(exc)
+
+
+class JsonFormatter(logging.Formatter):
+    """Access lines are already JSON; other records become JSON objects too."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name == "gomodcheck.server.access":
+            return record.getMessage()
+        doc: dict[str, Any] = {
+            "ts": round(record.created, 3),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+        }
+        if record.exc_info:
+            doc["exc"] = self.formatException(record.exc_info)
+        return json.dumps(doc, separators=(",", ":"))
+
+
+def configure_logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    for name in ("gomodcheck.server", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
+def build_app(config: ServerConfig) -> SumdbApp:
+    """The app for a config: reads the signer key, sets up the upstream."""
+    from gomodcheck.errors import InputError  # noqa: PLC0415
+
+    try:
+        skey = config.key_file.read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise InputError(f"{config.key_file}: cannot read signer key: {exc.strerror}") from exc
+    signer = note.parse_signer_key(skey)
+    upstream = ProxyUpstream.from_list(config.upstream) if config.upstream else None
+
+    def sign(text: bytes) -> bytes:
+        return note.sign(text.decode("utf-8"), [signer])
+
+    return SumdbApp(
+        config.db,
+        signer.name,
+        sign,
+        signer.verifier().key,
+        upstream=upstream,
+        modules=config.modules,
+        max_tile_height=config.max_tile_height,
+        tile_cache_bytes=config.tile_cache_bytes,
+        upstream_concurrency=config.upstream_concurrency,
+        access_log=config.access_log,
+    )
+
+
+def serve(config: ServerConfig, app: SumdbApp | None = None, lifetime: float = 0.0) -> None:
+    """Run until SIGINT/SIGTERM (or ``lifetime`` seconds, for tests); in-flight requests get
+    ``graceful_shutdown`` seconds to finish."""
+    import threading  # noqa: PLC0415
+
+    import uvicorn  # noqa: PLC0415 - heavy
+
+    app = app or build_app(config)
+    host, port = config.host_port
+    protocol = type(
+        "ConfiguredHeaderDeadlineProtocol",
+        (HeaderDeadlineProtocol,),
+        {"header_timeout": config.header_timeout},
+    )
+    configure_logging()
+    uv_config = uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        http=protocol,
+        lifespan="on",
+        access_log=False,  # the app writes its own structured access log
+        log_config=None,
+        timeout_keep_alive=config.keep_alive,
+        timeout_graceful_shutdown=int(config.graceful_shutdown),
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        server_header=False,
+        date_header=True,
+    )
+    app.startup()  # errors (bad key, damaged log) surface here, before we listen
+    try:
+        server = uvicorn.Server(uv_config)
+        if lifetime > 0:
+            timer = threading.Timer(lifetime, lambda: setattr(server, "should_exit", True))
+            timer.daemon = True
+            timer.start()
+        server.run()
+    finally:
+        app.shutdown()
+    if not server.started:
+        from gomodcheck.errors import FetchError  # noqa: PLC0415
+
+        raise FetchError(f"could not listen on {config.listen}")

@@ -1,0 +1,380 @@
+"""A checksum-database client that believes nothing it has not proved (x/mod sumdb.Client).
+
+Each lookup answer carries a record and a signed tree head. The note must verify with the
+database's key, the record must be proved included in that tree through tiles that hash up to
+the tree's root, and the tree must be proved consistent with the newest tree this machine has
+ever verified (stored state, replaced by compare-and-swap). A tree that is not an extension of
+the stored one is proof of a forked log: SecurityError, with both signed notes and the proof.
+The client does no I/O itself: it reads through a Remote and keeps state in a State.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future
+from typing import Protocol, TypeVar
+
+from gomodcheck.errors import (
+    FetchError,
+    GomodcheckError,
+    NotFoundError,
+    SecurityError,
+    VerificationError,
+)
+from gomodcheck.module import escape_path, escape_version
+from gomodcheck.sumdb.state import State
+from gomodcheck.tlog import (
+    EMPTY_HASH,
+    HASH_SIZE,
+    MalformedError,
+    Tile,
+    TileHashReader,
+    Tree,
+    check_tree,
+    format_hash,
+    parse_record,
+    parse_tree,
+    prove_tree,
+    record_hash,
+    stored_hash_index,
+    tree_hash,
+)
+
+MAX_LOOKUP = 1 << 20  # a lookup is a few lines of record plus a signed note
+MAX_LATEST = 64 << 10
+_PAST, _NOW, _FUTURE = 1, 2, 3
+T = TypeVar("T")
+
+
+class Remote(Protocol):
+    """Reads a path (``/lookup/...``, ``/tile/...``, ``/latest``) from the database server."""
+
+    def read(self, path: str, *, max_size: int) -> bytes: ...
+
+
+class NotInDatabaseError(NotFoundError):
+    """The database answered that it has no record of this module version (404 or 410)."""
+
+
+class OfflineError(FetchError):
+    """Offline mode, and the verified cache does not hold what is needed."""
+
+
+class _Offline:
+    def read(self, path: str, *, max_size: int) -> bytes:
+        raise OfflineError(f"offline: {path} is not in the verified cache")
+
+
+class _Once:
+    """Computes each key once, even when many threads ask at the same moment (x/mod parCache)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._futures: dict[object, Future[object]] = {}
+
+    def do(self, key: object, compute: Callable[[], T]) -> T:
+        with self._lock:
+            fut = self._futures.get(key)
+            owner = fut is None
+            if fut is None:
+                fut = Future()
+                self._futures[key] = fut
+        if owner:
+            try:
+                fut.set_result(compute())
+            except BaseException as exc:
+                fut.set_exception(exc)
+        result: T = fut.result()  # type: ignore[assignment]
+        return result
+
+
+class Client:
+    """Looks up module hashes in one checksum database and proves every answer."""
+
+    def __init__(
+        self,
+        key: str,
+        remote: Remote | None,
+        state: State,
+        *,
+        tile_height: int = 8,
+    ) -> None:
+        from gomodcheck.note import Verifiers, parse_verifier_key  # noqa: PLC0415
+
+        verifier = parse_verifier_key(key.strip())
+        self.name = verifier.name
+        self._verifiers = Verifiers([verifier])
+        self.remote: Remote = remote if remote is not None else _Offline()
+        self.state = state
+        self.tile_height = tile_height
+        self._lock = threading.Lock()
+        self._latest = Tree(0, EMPTY_HASH)
+        self._latest_msg = b""
+        self._records = _Once()
+        self._tiles = _Once()
+        # Tiles authenticated in this process; their content is the same in every consistent
+        # tree, so they are not checked twice.
+        self._verified: dict[Tile, bytes] = {}
+        self._readers: dict[Tree, TileHashReader] = {}
+        self._accepted: dict[bytes, Tree] = {}
+        self._saved: set[Tile] = set()
+        stored = self.state.read_latest(self.name)
+        if stored:
+            self._merge(stored)
+
+    @property
+    def offline(self) -> bool:
+        return isinstance(self.remote, _Offline)
+
+    @property
+    def latest(self) -> tuple[Tree, bytes]:
+        with self._lock:
+            return self._latest, self._latest_msg
+
+    # Lookups.
+
+    def lookup(self, path: str, version: str) -> list[str]:
+        """The database's go.sum lines for path@version (version may end in /go.mod)."""
+        try:
+            epath = escape_path(path)
+            evers = escape_version(version.removesuffix("/go.mod"))
+        except ValueError as exc:
+            raise VerificationError(f"{path}@{version}: {exc}") from None
+        remote_path = f"/lookup/{epath}@{evers}"
+        text = self._records.do(remote_path, lambda: self._lookup(remote_path))
+        prefix = f"{path} {version} "
+        return [line for line in text.decode("utf-8").split("\n") if line.startswith(prefix)]
+
+    def _lookup(self, remote_path: str) -> bytes:
+        key = self.name + remote_path
+        data = self.state.read_cache(key)
+        from_cache = data is not None
+        if data is None:
+            try:
+                data = self.remote.read(remote_path, max_size=MAX_LOOKUP)
+            except OfflineError:
+                raise
+            except NotFoundError as exc:
+                raise NotInDatabaseError(f"{remote_path}: {exc}") from None
+        try:
+            record_id, text, tree_msg = parse_record(data)
+        except MalformedError:
+            raise VerificationError(f"{remote_path}: malformed record data") from None
+        tree = self._merge(tree_msg)
+        self._check_record(record_id, text, tree)
+        if not from_cache:
+            self.state.write_cache(key, data)
+        return text
+
+    def refresh(self) -> Tree:
+        """Fetch /latest and prove it extends the stored tree (fork check without a lookup)."""
+        self._merge(self.remote.read("/latest", max_size=MAX_LATEST))
+        return self.latest[0]
+
+    def flush(self) -> None:
+        self.state.flush()
+
+    # Tree heads.
+
+    def _open_tree(self, msg: bytes) -> Tree:
+        from gomodcheck.note import open_note  # noqa: PLC0415
+
+        try:
+            note = open_note(msg, self._verifiers)
+        except GomodcheckError as exc:
+            raise VerificationError(
+                f"reading tree note: {exc}\nnote:\n{msg.decode('utf-8', 'replace')}"
+            ) from None
+        try:
+            return parse_tree(note.text.encode("utf-8"))
+        except MalformedError:
+            raise VerificationError(
+                f"reading tree: malformed tree note\ntree:\n{note.text}"
+            ) from None
+
+    def _merge(self, msg: bytes) -> Tree:
+        """Accept a signed tree head if consistent with what we have; persist it if newer.
+
+        Returns the accepted tree, which is then proved consistent with every tree accepted so
+        far on this machine.
+        """
+        with self._lock:
+            accepted = self._accepted.get(msg)
+        if accepted is not None:
+            return accepted
+        tree = self._open_tree(msg)
+        if self._merge_mem(msg, tree) == _FUTURE:
+            # Our tree moved forward. Store it unless another process stored a newer one; then
+            # merge theirs (proving consistency) and, if ours is still newer, try again.
+            while True:
+                stored = self.state.read_latest(self.name)
+                if self._merge_mem(stored) != _PAST:
+                    break
+                with self._lock:
+                    new = self._latest_msg
+                if self.state.write_latest(self.name, stored, new):
+                    break
+        with self._lock:
+            self._accepted[msg] = tree
+        return tree
+
+    def _merge_mem(self, msg: bytes, tree: Tree | None = None) -> int:
+        """Merge msg into the in-memory latest: is it in the past, now, or our new future?"""
+        if not msg:
+            with self._lock:
+                return _NOW if self._latest.n == 0 else _PAST
+        if tree is None:
+            tree = self._open_tree(msg)
+        with self._lock:
+            latest, latest_msg = self._latest, self._latest_msg
+        while True:
+            if tree.n <= latest.n:
+                self._check_trees(tree, msg, latest, latest_msg, trusted=True)
+                return _PAST if tree.n < latest.n else _NOW
+            self._check_trees(latest, latest_msg, tree, msg, trusted=False)
+            with self._lock:
+                if self._latest == latest:
+                    self._latest, self._latest_msg = tree, msg
+                    return _FUTURE
+                latest, latest_msg = self._latest, self._latest_msg
+
+    def _check_trees(
+        self, older: Tree, older_msg: bytes, newer: Tree, newer_msg: bytes, *, trusted: bool
+    ) -> None:
+        """Prove that ``newer`` contains ``older`` as a prefix, or raise SecurityError.
+
+        Tiles authenticated against an untrusted newer tree are cached only once the proof
+        succeeds, so a forked log leaves nothing behind.
+        """
+        if older.n == 0 or older == newer:
+            return
+        # An untrusted newer tree is read from the server afresh, not from tiles we hold: the
+        # proof must use the server's own view, so a fork shows up as a fork.
+        tile_reader = _TileReader(self, defer=not trusted)
+        reader = TileHashReader(newer, tile_reader, self._verified if trusted else None)
+        try:
+            h = tree_hash(older.n, reader)
+        except VerificationError as exc:
+            what = (
+                f"tree#{older.n}"
+                if older.n == newer.n
+                else f"tree#{older.n} against tree#{newer.n}"
+            )
+            raise VerificationError(f"checking {what}: {exc}") from None
+        if h == older.hash:
+            tile_reader.commit()
+            return
+        evidence = [
+            "go.sum database server misbehavior detected!",
+            "old database:\n\t" + older_msg.decode("utf-8", "replace").replace("\n", "\n\t"),
+            "new database:\n\t" + newer_msg.decode("utf-8", "replace").replace("\n", "\n\t"),
+        ]
+        proof = [f"proof of misbehavior:\n\t{format_hash(h)}"]
+        try:
+            p = prove_tree(newer.n, older.n, reader)
+            check_tree(p, newer.n, newer.hash, older.n, h)
+            proof.extend(f"\t{format_hash(x)}" for x in p)
+        except (GomodcheckError, ValueError) as exc:
+            proof.append(f"\tinternal error: {exc}")
+        evidence.append("\n".join(proof))
+        raise SecurityError(
+            f"checksum database {self.name} is not an extension of the tree verified earlier "
+            f"(tree#{older.n} versus tree#{newer.n}); the stored tree is kept",
+            evidence,
+        )
+
+    # Records and tiles.
+
+    def _check_record(self, record_id: int, text: bytes, tree: Tree) -> None:
+        """Prove the record is leaf record_id of tree (an accepted tree)."""
+        if record_id < 0 or record_id >= tree.n:
+            raise VerificationError(f"cannot validate record {record_id} in tree of size {tree.n}")
+        got = self._reader(tree).read_hashes([stored_hash_index(0, record_id)])[0]
+        if got != record_hash(text):
+            raise VerificationError("cannot authenticate record data in server response")
+
+    def _reader(self, tree: Tree) -> TileHashReader:
+        """The hash reader of an accepted tree; it checks the tree's root once, then reuses it."""
+        with self._lock:
+            reader = self._readers.get(tree)
+            if reader is None:
+                reader = TileHashReader(tree, _TileReader(self), self._verified)
+                self._readers[tree] = reader
+        return reader
+
+    def _read_tile(self, tile: Tile) -> bytes:
+        return self._tiles.do(tile, lambda: self._read_tile_once(tile))
+
+    def _read_tile_once(self, tile: Tile) -> bytes:
+        full = Tile(tile.H, tile.L, tile.N, 1 << tile.H)
+        cached = self.state.read_cache(f"{self.name}/{tile.path()}")
+        if cached is not None:
+            self._mark_saved(tile)
+            return cached
+        if tile != full:
+            cached = self.state.read_cache(f"{self.name}/{full.path()}")
+            if cached is not None and len(cached) >= tile.W * HASH_SIZE:
+                self._mark_saved(tile)  # the full tile is stored already
+                return cached[: tile.W * HASH_SIZE]
+        return self._read_remote_tile(tile)
+
+    def _read_remote_tile(self, tile: Tile) -> bytes:
+        full = Tile(tile.H, tile.L, tile.N, 1 << tile.H)
+        size = tile.W * HASH_SIZE
+        try:
+            try:
+                return self.remote.read(f"/{tile.path()}", max_size=size)
+            except FetchError:
+                if tile == full:
+                    raise
+                # A server may have dropped the partial tile once the full one exists.
+                data = self.remote.read(f"/{full.path()}", max_size=full.W * HASH_SIZE)
+                return data[:size]
+        except OfflineError:
+            raise
+        except NotFoundError as exc:
+            # A missing tile is a broken server, not a missing module.
+            raise FetchError(f"reading {tile.path()}: {exc}") from None
+
+    def _mark_saved(self, tile: Tile) -> None:
+        with self._lock:
+            self._saved.add(tile)
+
+    def _save_tiles(self, tiles: Sequence[Tile], data: Sequence[bytes]) -> None:
+        """Called only after the tiles were authenticated against a signed tree."""
+        to_write: list[tuple[Tile, bytes]] = []
+        with self._lock:
+            for tile, d in zip(tiles, data, strict=True):
+                self._verified[tile] = d
+                if tile not in self._saved:
+                    self._saved.add(tile)
+                    to_write.append((tile, d))
+        for tile, d in to_write:
+            self.state.write_cache(f"{self.name}/{tile.path()}", d)
+
+
+class _TileReader:
+    def __init__(self, client: Client, *, defer: bool = False) -> None:
+        self.client = client
+        self.defer = defer
+        self._deferred: list[tuple[Sequence[Tile], Sequence[bytes]]] = []
+
+    def commit(self) -> None:
+        for tiles, data in self._deferred:
+            self.client._save_tiles(tiles, data)
+        self._deferred.clear()
+
+    def height(self) -> int:
+        return self.client.tile_height
+
+    def read_tiles(self, tiles: Sequence[Tile], /) -> list[bytes]:
+        if self.defer:
+            return [self.client._read_remote_tile(t) for t in tiles]
+        return [self.client._read_tile(t) for t in tiles]
+
+    def save_tiles(self, tiles: Sequence[Tile], data: Sequence[bytes], /) -> None:
+        if self.defer:
+            self._deferred.append((tiles, data))
+        else:
+            self.client._save_tiles(tiles, data)

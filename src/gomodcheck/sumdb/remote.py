@@ -1,0 +1,88 @@
+"""Reaching a checksum database: directly, at an explicit URL, or through the GOPROXY list.
+
+As cmd/go/internal/modfetch/sumdb.go does: unless GOSUMDB names a URL, each proxy in GOPROXY is
+asked for ``<proxy>/sumdb/<name>/supported``; the first that answers 200 serves the database at
+``<proxy>/sumdb/<name>``. A 404/410 (or ``direct``, ``off``, ``noproxy``) moves on under the list's
+',' and '|' rules; if every answer was "not found" the database is fetched from https://<name>.
+Any other failure is fatal (fail closed).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from gomodcheck.errors import FetchError, NotFoundError
+from gomodcheck.fetcher import Fetcher
+from gomodcheck.proxy.spec import DIRECT, NOPROXY, OFF, ProxySpec, join_url
+from gomodcheck.sumdb.config import SumdbConfig
+
+_MAX_SUPPORTED = 4 << 10
+
+
+class HttpRemote:
+    """A client.Remote over a Fetcher, resolving the base URL once, on first use."""
+
+    def __init__(self, config: SumdbConfig, specs: tuple[ProxySpec, ...], fetcher: Fetcher) -> None:
+        self.config = config
+        self.specs = specs
+        self.fetcher = fetcher
+        self._lock = threading.Lock()
+        self._base: str | None = config.url
+        self._base_error: FetchError | None = None
+        self._resolved = config.url is not None
+
+    @property
+    def base(self) -> str:
+        """The URL the database is read from (resolving it if needed)."""
+        with self._lock:
+            if not self._resolved:
+                self._resolve()
+                self._resolved = True
+            if self._base_error is not None:
+                raise self._base_error
+            assert self._base is not None
+            return self._base
+
+    def _resolve(self) -> None:
+        name = self.config.name
+
+        def attempt(proxy: str) -> str:
+            if proxy in (NOPROXY, DIRECT, OFF):
+                raise NotFoundError(f"{proxy}: not a proxy")
+            self.fetcher.fetch(join_url(proxy, f"sumdb/{name}/supported"), max_size=_MAX_SUPPORTED)
+            return join_url(proxy, f"sumdb/{name}")
+
+        # For the database, "direct", "off" and "noproxy" all mean "not through a proxy".
+        try:
+            self._base = _try(self.specs, attempt)
+        except NotFoundError:
+            self._base = self.config.direct_url
+        except FetchError as exc:
+            self._base_error = FetchError(
+                f"checksum database {name}: cannot reach it through GOPROXY: {exc}"
+            )
+
+    def read(self, path: str, *, max_size: int) -> bytes:
+        return self.fetcher.fetch(join_url(self.base, path), max_size=max_size)
+
+
+def _try(specs: tuple[ProxySpec, ...], attempt: Callable[[str], str]) -> str:
+    """TryProxies: ',' moves on only after not-found, '|' after any error; best error wins."""
+    best: FetchError | None = None
+    best_rank = 0
+    for spec in specs:
+        try:
+            return attempt(spec.url)
+        except FetchError as exc:
+            not_found = isinstance(exc, NotFoundError)
+            if spec.url == DIRECT:
+                best, best_rank = exc, 2
+            elif best_rank <= 1 and not not_found:
+                best, best_rank = exc, 1
+            elif best_rank == 0:
+                best = exc
+            if not spec.fall_back_on_error and not not_found:
+                break
+    assert best is not None
+    raise best

@@ -1,0 +1,3 @@
+package tiny
+
+import _ "golang.org/x/mod/semver"

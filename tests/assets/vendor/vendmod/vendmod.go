@@ -1,0 +1,6 @@
+package vendmod
+
+import (
+	_ "example.com/local"
+	_ "golang.org/x/mod/module"
+)
