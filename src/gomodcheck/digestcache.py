@@ -56,23 +56,42 @@ def default_path() -> Path:
     return store.state_dir() / "file-digests.sqlite3"
 
 
-class DigestCache:
-    """Digests by absolute path; reads come from a snapshot taken at load, writes are batched.
+Known = dict[str, tuple[Identity, str]]
 
-    Lookups happen on worker threads, so they only read an in-memory dict; the SQLite connection
-    is used by the thread that opened it (load and flush). With db_path None nothing is stored
-    and every file is hashed.
+
+class DigestView:
+    """The digests known for some files, and the ones computed since; used by one worker.
+
+    A worker (thread or process) gets the snapshot for the files it will read and hands back
+    what it computed, so the database is only touched by the process that opened it.
     """
+
+    def __init__(self, known: Known | None = None) -> None:
+        self.known: Known = known or {}
+        self.new: list[Entry] = []
+
+    def get(self, path: str, identity: Identity) -> str | None:
+        """The stored digest when the file's identity is unchanged, else None (re-hash it)."""
+        known = self.known.get(path)
+        if known is None or known[0] != identity:
+            return None
+        return known[1]
+
+    def put(self, path: str, identity: Identity, digest: str) -> None:
+        self.new.append(Entry(path, identity, digest))
+
+
+class DigestCache:
+    """Digests by absolute path in SQLite; db_path None stores nothing (every file is hashed)."""
 
     def __init__(self, db_path: Path | None) -> None:
         self._conn = store.connect(db_path, schema=SCHEMA) if db_path is not None else None
-        self._known: dict[str, tuple[Identity, str]] = {}
-        self._pending: list[Entry] = []
 
-    def load(self, prefixes: Iterable[str]) -> None:
-        """Snapshot the entries for the given files and the files under the given directories."""
+    def snapshot(self, prefixes: Iterable[str]) -> Known:
+        """The entries for the given files and for the files under the given directories."""
+        found: Known = {}
         if self._conn is None:
-            return
+            return found
         for prefix in prefixes:
             rows = self._conn.execute(
                 "SELECT path, size, mtime_ns, inode, ctime_ns, digest FROM file_digest "
@@ -80,37 +99,35 @@ class DigestCache:
                 (prefix, prefix + "/", prefix + "0"),  # "0" sorts right after "/"
             )
             for path, size, mtime, ino, ctime, digest in rows:
-                self._known[path] = (Identity(size, mtime, ino, ctime), digest)
+                found[path] = (Identity(size, mtime, ino, ctime), digest)
+        return found
 
-    def get(self, path: str, identity: Identity) -> str | None:
-        """The stored digest when the file's identity is unchanged, else None (re-hash it)."""
-        known = self._known.get(path)
-        if known is None or known[0] != identity:
-            return None
-        return known[1]
-
-    def put(self, path: str, identity: Identity, digest: str) -> None:
-        """Remember a digest computed now; list.append is atomic under the GIL."""
-        if self._conn is not None:
-            self._pending.append(Entry(path, identity, digest))
-
-    def flush(self) -> int:
-        """Write the digests computed since the last flush; returns how many were stored."""
+    def store(self, entries: Iterable[Entry]) -> int:
+        """Write digests computed now, leaving out racy ones; returns how many were stored."""
         now = time.time_ns()
-        rows = [(e.path, e.identity.size, e.identity.mtime_ns, e.identity.inode,
-                 e.identity.ctime_ns, e.digest)
-                for e in self._pending if not e.identity.is_racy(now) and _storable(e.path)]
-        self._pending = []
+        rows = [
+            (
+                e.path,
+                e.identity.size,
+                e.identity.mtime_ns,
+                e.identity.inode,
+                e.identity.ctime_ns,
+                e.digest,
+            )
+            for e in entries
+            if not e.identity.is_racy(now) and _storable(e.path)
+        ]
         if rows and self._conn is not None:
             self._conn.execute("BEGIN")
             try:
                 self._conn.executemany(
-                    "INSERT OR REPLACE INTO file_digest VALUES (?, ?, ?, ?, ?, ?)", rows)
+                    "INSERT OR REPLACE INTO file_digest VALUES (?, ?, ?, ?, ?, ?)", rows
+                )
             except BaseException:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
-        return len(rows)
+        return len(rows) if self._conn is not None else 0
 
     def close(self) -> None:
         if self._conn is not None:
@@ -126,4 +143,4 @@ def _storable(path: str) -> bool:
     return True
 
 
-__all__ = ["DigestCache", "Entry", "Identity", "default_path"]
+__all__ = ["DigestCache", "DigestView", "Entry", "Identity", "Known", "default_path"]

@@ -88,7 +88,7 @@ def zip_member_name(info: zipfile.ZipInfo) -> str:
     gives back the bytes, which we carry as surrogate escapes when they are not UTF-8.
     """
     raw = info.orig_filename
-    if not info.flag_bits & 0x800:
+    if not info.flag_bits & 0x800 and not raw.isascii():
         raw = raw.encode("cp437").decode("utf-8", "surrogateescape")
     return raw
 
@@ -106,14 +106,11 @@ def zip_digests(path: str | os.PathLike[str]) -> list[FileDigest]:
     except OSError as exc:
         raise InputError(f"{os.fspath(path)}: {exc.strerror or exc}") from exc
     with zf:
-        infos = zf.infolist()
-        last: dict[str, zipfile.ZipInfo] = {}
-        for info in infos:
-            last[zip_member_name(info)] = info
+        named = [(zip_member_name(info), info) for info in zf.infolist()]
+        last = dict(named)
         computed: dict[str, str] = {}
         out = []
-        for info in infos:
-            name = zip_member_name(info)
+        for name, _info in named:
             if "\n" in name:
                 raise InputError(f"dirhash: file name with a newline is not supported: {name!r}")
             if name not in computed:

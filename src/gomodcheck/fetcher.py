@@ -9,15 +9,18 @@ allows for GOPROXY.
 
 from __future__ import annotations
 
+import concurrent.futures
 import threading
 import time
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from gomodcheck.errors import FetchError, NotFoundError
+from gomodcheck.pipeline import Timeouts, pipelined_get
 
 if TYPE_CHECKING:
     import httpx
@@ -44,6 +47,30 @@ class FetchPolicy:
     deadline: float = 60.0
     attempts: int = 3
     backoff: float = 0.25
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> FetchPolicy:
+        """GOMODCHECK_HTTP_TIMEOUT (seconds per read; the deadline is 4x) and _RETRIES."""
+        policy = cls()
+        timeout = _number(environ.get("GOMODCHECK_HTTP_TIMEOUT", ""))
+        if timeout is not None and timeout > 0:
+            policy = replace(
+                policy,
+                connect_timeout=min(policy.connect_timeout, timeout),
+                read_timeout=timeout,
+                deadline=4 * timeout,
+            )
+        retries = _number(environ.get("GOMODCHECK_HTTP_RETRIES", ""))
+        if retries is not None and retries >= 0:
+            policy = replace(policy, attempts=1 + int(retries))
+        return policy
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
 
 
 class HttpFetcher:
@@ -91,6 +118,62 @@ class HttpFetcher:
                 delay *= 2
         raise AssertionError("unreachable")
 
+    def fetch_many(
+        self, urls: Sequence[str], max_sizes: Sequence[int], *, workers: int = 16
+    ) -> list[bytes | FetchError]:
+        """Fetch many URLs: pipelined over a few connections for plain HTTP, else concurrently.
+
+        Each answer is the bytes or the FetchError that fetch() would have given.
+        """
+        results: list[bytes | FetchError | None] = [None] * len(urls)
+        groups: dict[tuple[str, int], list[int]] = {}
+        for i, url in enumerate(urls):
+            parts = urllib.parse.urlsplit(url)
+            if (
+                parts.scheme == "http"
+                and parts.hostname
+                and not parts.username
+                and not _proxied(url)
+            ):
+                groups.setdefault((parts.hostname, parts.port or 80), []).append(i)
+        batches = [
+            (address, idx[k : k + _PIPELINE_BATCH])
+            for address, idx in groups.items()
+            for k in range(0, len(idx), _PIPELINE_BATCH)
+        ]
+        timeouts = Timeouts(
+            self.policy.connect_timeout, self.policy.read_timeout, self.policy.deadline
+        )
+
+        def pipeline(batch: tuple[tuple[str, int], list[int]]) -> None:
+            address, idx = batch
+            paths = [_request_target(urls[i]) for i in idx]
+            answers = pipelined_get(
+                address, paths, [max_sizes[i] for i in idx], timeouts, USER_AGENT
+            )
+            with self._lock:
+                self.requests += sum(1 for a in answers if a is not None)
+            for i, answer in zip(idx, answers, strict=True):
+                results[i] = answer
+
+        def single(i: int) -> None:
+            try:
+                results[i] = self.fetch(urls[i], max_size=max_sizes[i])
+            except FetchError as exc:
+                results[i] = exc
+
+        if batches:
+            with concurrent.futures.ThreadPoolExecutor(_PIPELINE_CONNECTIONS) as pool:
+                list(pool.map(pipeline, batches))
+        rest = [i for i, r in enumerate(results) if r is None]
+        if rest:
+            with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+                list(pool.map(single, rest))
+        return [
+            r if r is not None else FetchError(f"{urls[i]}: no answer")
+            for i, r in enumerate(results)
+        ]
+
     def _fetch_once(self, url: str, max_size: int) -> bytes:
         import httpx  # noqa: PLC0415
 
@@ -134,6 +217,23 @@ class HttpFetcher:
 
 class _TransientError(Exception):
     pass
+
+
+# Requests per pipelined connection, and connections used at once.
+_PIPELINE_BATCH = 256
+_PIPELINE_CONNECTIONS = 4
+
+
+def _request_target(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+
+
+def _proxied(url: str) -> bool:
+    """Whether an HTTP proxy from the environment applies (then pipelining would bypass it)."""
+    proxies = urllib.request.getproxies()
+    host = urllib.parse.urlsplit(url).hostname or ""
+    return bool(proxies.get("http") or proxies.get("all")) and not urllib.request.proxy_bypass(host)
 
 
 def read_file_url(url: str, *, max_size: int) -> bytes:

@@ -12,12 +12,19 @@ from collections.abc import Mapping, Sequence
 
 __all__ = ["JSONValue", "go_json_string", "marshal_indent"]
 
-JSONValue = (
-    None | bool | int | str | Sequence["JSONValue"] | Mapping[str, "JSONValue"]
-)
+JSONValue = None | bool | int | str | Sequence["JSONValue"] | Mapping[str, "JSONValue"]
 
-_NAMED = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r",
-          "\t": "\\t", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+_NAMED = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\f": "\\f",
+    "\n": "\\n",
+    "\r": "\\r",
+    "\t": "\\t",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
 _NEEDS_ESCAPE = re.compile('["\\\\\x00-\x1f<>&\u2028\u2029\ud800-\udfff]')
 
 

@@ -179,9 +179,14 @@ def parse_gosum(data: bytes, filename: str = "go.sum") -> GoSum:
         problems.append(GoSumProblem(kind, sev, ln, col, msg, rejects))
 
     if text.startswith(_BOM):
-        problem(ProblemKind.BOM, Severity.ERROR, 1, 1,
-                "byte order mark at start of file: the go command reads it as part of the first "
-                "module path, so that line never matches")
+        problem(
+            ProblemKind.BOM,
+            Severity.ERROR,
+            1,
+            1,
+            "byte order mark at start of file: the go command reads it as part of the first "
+            "module path, so that line never matches",
+        )
     raw_lines = text.split("\n")
     if raw_lines and raw_lines[-1] == "":
         raw_lines.pop()
@@ -189,8 +194,13 @@ def parse_gosum(data: bytes, filename: str = "go.sum") -> GoSum:
         body = raw.removeprefix(_BOM) if lineno == 1 else raw
         for marker in _MERGE_MARKERS:
             if body.startswith(marker) and (len(body) == 7 or body[7] in " \t\r"):
-                problem(ProblemKind.MERGE_CONFLICT, Severity.ERROR, lineno, 1,
-                        f"unresolved merge conflict marker {marker}")
+                problem(
+                    ProblemKind.MERGE_CONFLICT,
+                    Severity.ERROR,
+                    lineno,
+                    1,
+                    f"unresolved merge conflict marker {marker}",
+                )
                 break
         if has_invalid_utf8(raw):
             problem(ProblemKind.INVALID_UTF8, Severity.ERROR, lineno, 1, "invalid UTF-8")
@@ -198,34 +208,60 @@ def parse_gosum(data: bytes, filename: str = "go.sum") -> GoSum:
         if not fields:
             continue
         if len(fields) != 3:
-            problem(ProblemKind.FIELDS, Severity.ERROR, lineno, fields[0][0] + 1,
-                    f"wrong number of fields {len(fields)}", rejects=True)
+            problem(
+                ProblemKind.FIELDS,
+                Severity.ERROR,
+                lineno,
+                fields[0][0] + 1,
+                f"wrong number of fields {len(fields)}",
+                rejects=True,
+            )
             continue
         (col0, path), (_, version), (_, hash_) = fields
         col = col0 + 1
         if hash_ == EMPTY_GOMOD_HASH:
-            problem(ProblemKind.EMPTY_GOMOD_HASH, Severity.NOTE, lineno, col,
-                    "hash of an empty go.mod (an old go command bug): the go command ignores it")
+            problem(
+                ProblemKind.EMPTY_GOMOD_HASH,
+                Severity.NOTE,
+                lineno,
+                col,
+                "hash of an empty go.mod (an old go command bug): the go command ignores it",
+            )
             continue
         is_gomod = version.endswith("/go.mod")
         entry = GoSumLine(path, version.removesuffix("/go.mod"), is_gomod, hash_, lineno, col)
         if not entry.hash.startswith("h1:"):
-            problem(ProblemKind.UNKNOWN_ALGORITHM, Severity.WARNING, lineno, col,
-                    f"unknown hash algorithm in {module.go_quote(entry.hash)}: the go command "
-                    "keeps it but verifies nothing with it")
+            problem(
+                ProblemKind.UNKNOWN_ALGORITHM,
+                Severity.WARNING,
+                lineno,
+                col,
+                f"unknown hash algorithm in {module.go_quote(entry.hash)}: the go command "
+                "keeps it but verifies nothing with it",
+            )
         if lineno > 1 or not path.startswith(_BOM):
             problems.extend(_check_names(path, entry.version, lineno, col))
         earlier = index.setdefault(entry.key, [])
         for prev in earlier:
             if prev.hash == entry.hash:
-                problem(ProblemKind.DUPLICATE, Severity.NOTE, lineno, col,
-                        f"duplicate of line {prev.line}")
+                problem(
+                    ProblemKind.DUPLICATE,
+                    Severity.NOTE,
+                    lineno,
+                    col,
+                    f"duplicate of line {prev.line}",
+                )
                 break
             if prev.algorithm == entry.algorithm == "h1":
-                problem(ProblemKind.CONFLICT, Severity.ERROR, lineno, col,
-                        f"{entry.path} {entry.go_version}: hash {entry.hash} differs from "
-                        f"{prev.hash} on line {prev.line}; at most one is right, and the go "
-                        "command stops with \"checksum mismatch\" if the wrong one comes first")
+                problem(
+                    ProblemKind.CONFLICT,
+                    Severity.ERROR,
+                    lineno,
+                    col,
+                    f"{entry.path} {entry.go_version}: hash {entry.hash} differs from "
+                    f"{prev.hash} on line {prev.line}; at most one is right, and the go "
+                    'command stops with "checksum mismatch" if the wrong one comes first',
+                )
                 break
         earlier.append(entry)
         lines.append(entry)

@@ -102,7 +102,8 @@ def key_hash(name: str, key: bytes) -> int:
 def _go_b64decode(text: str) -> bytes | None:
     """base64.StdEncoding.DecodeString: padding required; CR and LF anywhere are skipped."""
     text = text.replace("\r", "").replace("\n", "")
-    if not _B64.fullmatch(text):
+    # Python's decoder forgives a missing or misplaced quantum; Go's does not.
+    if len(text) % 4 or not _B64.fullmatch(text):
         return None
     try:
         return base64.b64decode(text, validate=True)

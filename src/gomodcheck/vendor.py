@@ -114,8 +114,16 @@ class _Builder:
     packages: list[str] = field(default_factory=list)
 
     def freeze(self) -> VendorModule:
-        return VendorModule(self.path, self.version, self.line, self.replacement, self.explicit,
-                            self.go_version, tuple(self.annotations), tuple(self.packages))
+        return VendorModule(
+            self.path,
+            self.version,
+            self.line,
+            self.replacement,
+            self.explicit,
+            self.go_version,
+            tuple(self.annotations),
+            tuple(self.packages),
+        )
 
 
 def parse_modules_txt(data: bytes, filename: str = "vendor/modules.txt") -> VendorModules:
@@ -129,13 +137,19 @@ def parse_modules_txt(data: bytes, filename: str = "vendor/modules.txt") -> Vend
     workspace = False
     current: _Builder | None = None
 
-    def problem(kind: VendorProblemKind, lineno: int, message: str,
-                severity: Severity = Severity.WARNING) -> None:
+    def problem(
+        kind: VendorProblemKind, lineno: int, message: str, severity: Severity = Severity.WARNING
+    ) -> None:
         problems.append(VendorProblem(kind, severity, lineno, 1, message))
 
     if text.startswith(_BOM):
-        problem(VendorProblemKind.BOM, 1, "byte order mark at start of file: the go command "
-                "does not see the first line as a module line", Severity.ERROR)
+        problem(
+            VendorProblemKind.BOM,
+            1,
+            "byte order mark at start of file: the go command "
+            "does not see the first line as a module line",
+            Severity.ERROR,
+        )
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
@@ -145,8 +159,11 @@ def parse_modules_txt(data: bytes, filename: str = "vendor/modules.txt") -> Vend
         if line.startswith("# "):
             f = go_fields(line)
             if len(f) < 3:
-                problem(VendorProblemKind.IGNORED_MODULE_LINE, lineno,
-                        "module line without a version: the go command ignores it")
+                problem(
+                    VendorProblemKind.IGNORED_MODULE_LINE,
+                    lineno,
+                    "module line without a version: the go command ignores it",
+                )
                 # Go leaves its current module unchanged here; keep packages attached to it.
                 continue
             if semver.is_valid(f[2]):
@@ -155,9 +172,12 @@ def parse_modules_txt(data: bytes, filename: str = "vendor/modules.txt") -> Vend
                 key, rest = ModuleVersion(f[1], ""), f[2:]
             else:
                 current = None
-                problem(VendorProblemKind.IGNORED_MODULE_LINE, lineno,
-                        f"{module.go_quote(f[2])} is not a version or \"=>\": the go command "
-                        "ignores this module line and the package lines after it")
+                problem(
+                    VendorProblemKind.IGNORED_MODULE_LINE,
+                    lineno,
+                    f'{module.go_quote(f[2])} is not a version or "=>": the go command '
+                    "ignores this module line and the package lines after it",
+                )
                 continue
             current = builders.get(key)
             if current is None:
@@ -168,20 +188,29 @@ def parse_modules_txt(data: bytes, filename: str = "vendor/modules.txt") -> Vend
                 elif len(rest) == 3 and semver.is_valid(rest[2]):
                     current.replacement = ModuleVersion(rest[1], rest[2])
                 else:
-                    problem(VendorProblemKind.IGNORED_REPLACEMENT, lineno,
-                            "replacement not understood: the go command ignores it")
+                    problem(
+                        VendorProblemKind.IGNORED_REPLACEMENT,
+                        lineno,
+                        "replacement not understood: the go command ignores it",
+                    )
             elif rest:
-                problem(VendorProblemKind.IGNORED_REPLACEMENT, lineno,
-                        "unexpected text after the module version: the go command ignores it")
+                problem(
+                    VendorProblemKind.IGNORED_REPLACEMENT,
+                    lineno,
+                    "unexpected text after the module version: the go command ignores it",
+                )
             continue
 
         if current is None:
             if line.startswith("## ") and go_trim_space(line[3:]) == "workspace" and not builders:
                 workspace = True
             elif go_fields(line):
-                problem(VendorProblemKind.ORPHAN_LINE, lineno,
-                        "no module line the go command understands above this line: "
-                        "it ignores this line")
+                problem(
+                    VendorProblemKind.ORPHAN_LINE,
+                    lineno,
+                    "no module line the go command understands above this line: "
+                    "it ignores this line",
+                )
             continue
 
         if line.startswith("## "):
@@ -202,8 +231,11 @@ def parse_modules_txt(data: bytes, filename: str = "vendor/modules.txt") -> Vend
             try:
                 module.check_import_path(f[0])
             except module.InvalidPathError as e:
-                problem(VendorProblemKind.IGNORED_LINE, lineno,
-                        f"{e}: the go command ignores this package line")
+                problem(
+                    VendorProblemKind.IGNORED_LINE,
+                    lineno,
+                    f"{e}: the go command ignores this package line",
+                )
                 continue
             mv = ModuleVersion(current.path, current.version)
             current.packages.append(f[0])
@@ -213,12 +245,22 @@ def parse_modules_txt(data: bytes, filename: str = "vendor/modules.txt") -> Vend
                 build_list.append(mv)
                 selected[mv.path] = mv.version
             continue
-        problem(VendorProblemKind.IGNORED_LINE, lineno,
-                "not a module, annotation or package line: the go command ignores it")
+        problem(
+            VendorProblemKind.IGNORED_LINE,
+            lineno,
+            "not a module, annotation or package line: the go command ignores it",
+        )
 
     by_key = {k: b.freeze() for k, b in builders.items()}
-    return VendorModules(filename, tuple(by_key.values()), tuple(problems), workspace,
-                         tuple(build_list), by_key, pkg_module)
+    return VendorModules(
+        filename,
+        tuple(by_key.values()),
+        tuple(problems),
+        workspace,
+        tuple(build_list),
+        by_key,
+        pkg_module,
+    )
 
 
 def vendor_to_json(vendor: VendorModules) -> dict[str, Any]:
@@ -232,8 +274,11 @@ def vendor_to_json(vendor: VendorModules) -> dict[str, Any]:
                 "path": m.path,
                 "version": m.version,
                 "line": m.line,
-                "replacement": None if m.replacement is None else {
-                    "path": m.replacement.path, "version": m.replacement.version,
+                "replacement": None
+                if m.replacement is None
+                else {
+                    "path": m.replacement.path,
+                    "version": m.replacement.version,
                 },
                 "explicit": m.explicit,
                 "go_version": m.go_version,

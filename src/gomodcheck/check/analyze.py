@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gomodcheck.check.pkgload import LoadResult, Loader, Package, load_all
+from gomodcheck.check.pkgload import Loader, LoadResult, Package, load_all
 from gomodcheck.check.sums import compat_needs_unpruned, modkey, required_sums
 from gomodcheck.errors import FetchError, InputError
 from gomodcheck.gosrc.tree import DirTree
@@ -17,6 +17,7 @@ from gomodcheck.gosum import GoSum, parse_gosum
 from gomodcheck.modfile import GoModFile, parse_gomod
 from gomodcheck.modgraph import gover
 from gomodcheck.modgraph.load import MainModule, MissingModFiles, ModuleGraph, load_graph
+from gomodcheck.modgraph.mvs import minimal_requirements
 from gomodcheck.modgraph.sources import ModuleSources
 from gomodcheck.module import ModuleVersion
 
@@ -48,7 +49,8 @@ def main_module_from(gomod: GoModFile) -> MainModule:
     replaces = {r.old: r.new for r in gomod.replace}
     excludes = frozenset(ModuleVersion(e.path, e.version) for e in gomod.exclude)
     requires = tuple(
-        ModuleVersion(r.path, r.version) for r in gomod.require
+        ModuleVersion(r.path, r.version)
+        for r in gomod.require
         if ModuleVersion(r.path, r.version) not in excludes
     )
     return MainModule(path, gomod.go.version if gomod.go else "", requires, replaces, excludes)
@@ -80,7 +82,7 @@ def _load_graph_or_fail(main: MainModule, sources: ModuleSources, **kw: object) 
 
 
 def _tidy_roots(main: MainModule, load: LoadResult) -> list[ModuleVersion]:
-    """tidyPrunedRoots' first pass: the module of every package in "all" (outside the main module)."""
+    """tidyPrunedRoots' first pass: the module of every package in "all" outside the main one."""
     roots: dict[str, ModuleVersion] = {}
     for pkg in load.packages.values():
         m = pkg.module
@@ -92,26 +94,88 @@ def _tidy_roots(main: MainModule, load: LoadResult) -> list[ModuleVersion]:
 def _complete_tidy_roots(
     main: MainModule, load: LoadResult, roots: list[ModuleVersion], sources: ModuleSources
 ) -> tuple[list[ModuleVersion], ModuleGraph]:
-    """Add roots for test dependencies that the tidy graph would otherwise select lower."""
+    """tidyPrunedRoots: walk outwards from "all" one import depth at a time; a package whose
+    module the current tidy graph selects below the loaded version makes that module a root."""
     by_path = {r.path: r for r in roots}
-    while True:
-        graph = _load_graph_or_fail(main, sources, roots=list(by_path.values()), pruned=True)
+    pkgs = load.packages
+    queue: list[tuple[str, bool]] = [(p.path, False) for p in pkgs.values() if p.in_all]
+    queued = set(queue)
+    graph = _load_graph_or_fail(main, sources, roots=list(by_path.values()), pruned=True)
+    while queue:
+        prev, queue = queue, []
         added = False
-        for pkg in load.packages.values():
-            m = pkg.module
-            if m is None or not m.version or m.path in by_path:
+        for path, is_test in prev:
+            pkg = pkgs.get(path)
+            if pkg is None or pkg.module is None:
                 continue
-            if gover.mod_compare(m.path, graph.selected(m.path), m.version) < 0:
+            deps = pkg.test_imports if is_test else pkg.imports
+            for dep in deps:
+                if (dep, False) not in queued:
+                    queued.add((dep, False))
+                    queue.append((dep, False))
+            if not is_test and pkg.in_all and (path, True) not in queued:
+                queued.add((path, True))
+                queue.append((path, True))
+            m = pkg.module
+            if (
+                m.version
+                and m.path not in by_path
+                and m.path != main.path
+                and gover.mod_compare(m.path, graph.selected(m.path), m.version) < 0
+            ):
                 by_path[m.path] = m
                 added = True
-        if not added:
-            return list(by_path.values()), graph
+        if added:
+            graph = _load_graph_or_fail(main, sources, roots=list(by_path.values()), pruned=True)
+    return list(by_path.values()), graph
+
+
+def _tidy_unpruned_roots(
+    main: MainModule, load: LoadResult, sources: ModuleSources
+) -> tuple[list[ModuleVersion], ModuleGraph]:
+    """tidyUnprunedRoots: mvs.Req over the modules of loaded packages, direct ones listed first."""
+    keep: dict[str, ModuleVersion] = {}
+    for pkg in load.packages.values():
+        m = pkg.module
+        if m is not None and m.version and m.path not in keep:
+            keep[m.path] = m
+    base = [p for p in keep if p in load.direct]
+    full = _load_graph_or_fail(main, sources, roots=list(keep.values()), pruned=False)
+    main_mv = ModuleVersion(main.path, "")
+
+    def required(m: ModuleVersion) -> tuple[ModuleVersion, ...]:
+        if m == main_mv or m.path in ("go", "toolchain"):
+            return ()
+        return full.graph.required_by(m) or ()
+
+    build_list = [m for m in full.build_list() if m.path not in ("go", "toolchain")]
+    roots = [
+        m
+        for m in minimal_requirements(main_mv, base, required, build_list)
+        if m.path not in ("go", "toolchain")
+    ]
+    tidy_main = MainModule(main.path, main.go_version, tuple(roots), main.replaces, main.excludes)
+    return roots, _load_graph_or_fail(tidy_main, sources, pruned=False)
+
+
+def _consistent_roots(
+    main: MainModule, graph: ModuleGraph, sources: ModuleSources
+) -> tuple[MainModule, ModuleGraph]:
+    """updatePrunedRoots: a root below the version the graph selects is raised to it, repeatedly."""
+    while True:
+        raised = tuple(ModuleVersion(r.path, graph.selected(r.path)) for r in main.requires)
+        if raised == main.requires:
+            return main, graph
+        main = MainModule(main.path, main.go_version, raised, main.replaces, main.excludes)
+        graph = _load_graph_or_fail(main, sources)
 
 
 def analyze(root: Path, sources: ModuleSources) -> Analysis:
     gomod, gosum = read_project(root)
     main = main_module_from(gomod)
     graph = _load_graph_or_fail(main, sources)
+    if graph.pruned:
+        main, graph = _consistent_roots(main, graph, sources)
     roots: dict[str, str] = {}
     for r in main.requires:
         if r.path not in roots or gover.mod_compare(r.path, roots[r.path], r.version) < 0:
@@ -126,7 +190,10 @@ def analyze(root: Path, sources: ModuleSources) -> Analysis:
     )
     load = load_all(loader)
     if load.missing_sources:
-        lines = [f"{m.path}@{m.version} (needed for {pkg})" for m, pkg in sorted(load.missing_sources.items(), key=str)]
+        lines = [
+            f"{m.path}@{m.version} (needed for {pkg})"
+            for m, pkg in sorted(load.missing_sources.items(), key=str)
+        ]
         raise FetchError(
             "cannot load the import graph: the source of these modules is neither in the module "
             "cache nor in a proxy directory (run 'go mod download' first; fail closed):\n\t"
@@ -142,20 +209,31 @@ def analyze(root: Path, sources: ModuleSources) -> Analysis:
             (TidyRequirement(m.path, m.version, m.path not in load.direct) for m in troots),
             key=lambda t: t.path,
         )
-        tidy_main = MainModule(main.path, main.go_version, tuple(troots), main.replaces, main.excludes)
-    elif not graph.pruned:
-        notes.append("go.mod requirements are not checked for tidiness below go 1.17 (unpruned graph)")
+        tidy_main = MainModule(
+            main.path, main.go_version, tuple(troots), main.replaces, main.excludes
+        )
+    elif not graph.pruned and not load.unresolved:
+        troots, tidy_graph = _tidy_unpruned_roots(main, load, sources)
+        tidy_requires = sorted(
+            (TidyRequirement(m.path, m.version, m.path not in load.direct) for m in troots),
+            key=lambda t: t.path,
+        )
+        tidy_main = MainModule(
+            main.path, main.go_version, tuple(troots), main.replaces, main.excludes
+        )
     compat = None
     if compat_needs_unpruned(main.go_version):
         compat = _load_graph_or_fail(tidy_main, sources, pruned=False)
     required = required_sums(tidy_main, tidy_graph, load.packages.values(), compat)
-    return Analysis(root, gomod, gosum, main, graph, load, tidy_requires, tidy_graph, required, notes)
+    return Analysis(
+        root, gomod, gosum, main, graph, load, tidy_requires, tidy_graph, required, notes
+    )
 
 
 def present_keys(gosum: GoSum | None) -> set[ModuleVersion]:
     if gosum is None:
         return set()
-    return {ModuleVersion(p, v + "/go.mod" if g else v) for p, v, g in gosum.keys()}
+    return {ModuleVersion(p, v + "/go.mod" if g else v) for p, v, g in gosum.keys()}  # noqa: SIM118 - GoSum is not iterable
 
 
 def providing_package(analysis: Analysis, m: ModuleVersion) -> Package | None:

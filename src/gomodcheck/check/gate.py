@@ -9,7 +9,13 @@ from pathlib import Path
 from typing import Any
 
 from gomodcheck.check import rules
-from gomodcheck.check.analyze import Analysis, analyze, present_keys, providing_package, read_project
+from gomodcheck.check.analyze import (
+    Analysis,
+    analyze,
+    present_keys,
+    providing_package,
+    read_project,
+)
 from gomodcheck.errors import UsageError
 from gomodcheck.findings import Finding, Location, Report, Rule, Severity
 from gomodcheck.gosum import GoSum, ProblemKind
@@ -36,7 +42,13 @@ class Policy:
         sup = []
         for item in table.get("suppress", []) or []:
             if isinstance(item, Mapping):
-                sup.append((str(item.get("rule", "")), str(item.get("module", "")), str(item.get("reason", ""))))
+                sup.append(
+                    (
+                        str(item.get("rule", "")),
+                        str(item.get("module", "")),
+                        str(item.get("reason", "")),
+                    )
+                )
         return cls(
             forbid_local_replace=bool(table.get("forbid_local_replace", False)),
             require_vendor=bool(table.get("require_vendor", False)),
@@ -57,7 +69,9 @@ def _loc(file: Path, line: int = 0, column: int = 0) -> Location:
     return Location(str(file), line, column)
 
 
-def _add(report: Report, rule: Rule, message: str, location: Location | None = None, **kw: Any) -> None:
+def _add(
+    report: Report, rule: Rule, message: str, location: Location | None = None, **kw: Any
+) -> None:
     report.add(Finding(rule.id, rule.default_severity, message, location, **kw), rule)
 
 
@@ -71,8 +85,13 @@ def run_check(root: Path, options: CheckOptions) -> Report:
     blocked = _check_replaces(report, gomod, gomod_path, root, options.policy)
     _check_policy(report, root, gomod_path, options)
     if (root / "go.work").exists() or any(p.joinpath("go.work").exists() for p in root.parents):
-        _add(report, rules.GOWORK_PRESENT, "a go.work file is in effect here unless GOWORK=off",
-             _loc(root / "go.work"), fix_commands=("GOWORK=off gomodcheck check",))
+        _add(
+            report,
+            rules.GOWORK_PRESENT,
+            "a go.work file is in effect here unless GOWORK=off",
+            _loc(root / "go.work"),
+            fix_commands=("GOWORK=off gomodcheck check",),
+        )
     _check_vendor(report, root, gomod, gomod_path)
     if blocked:
         report.summary["go.sum analysis"] = "skipped: a replacement directory is missing"
@@ -98,43 +117,89 @@ def _check_vendor(report: Report, root: Path, gomod: GoModFile, gomod_path: Path
     txt = root / "vendor" / "modules.txt"
     if not txt.is_file():
         if vendor_mode_default(gomod, root):
-            _add(report, rules.VENDOR_INCONSISTENT,
-                 "vendor/ exists but vendor/modules.txt does not: -mod=vendor builds fail",
-                 _loc(gomod_path), fix_commands=("go mod vendor",))
+            _add(
+                report,
+                rules.VENDOR_INCONSISTENT,
+                "vendor/ exists but vendor/modules.txt does not: -mod=vendor builds fail",
+                _loc(gomod_path),
+                fix_commands=("go mod vendor",),
+            )
         return
     report.inputs.append(str(txt))
     vendor = parse_modules_txt(txt.read_bytes(), str(txt))
     header = f"go: inconsistent vendoring in {root}:"
-    footer = "To ignore the vendor directory, use -mod=readonly or -mod=mod.\n\tTo sync the vendor directory, run:\n\t\tgo mod vendor"
+    footer = (
+        "To ignore the vendor directory, use -mod=readonly or -mod=mod.\n"
+        "\tTo sync the vendor directory, run:\n\t\tgo mod vendor"
+    )
     for issue in check_consistency(gomod, vendor):
         loc = _loc(gomod_path, issue.line) if issue.line else _loc(txt, issue.vendor_line)
-        _add(report, rules.VENDOR_INCONSISTENT, f"{header}\n\t{issue.go_text}", loc,
-             evidence=(footer,), fix_commands=("go mod vendor",),
-             do_not=("set GOFLAGS=-mod=mod in CI: the build then ignores the vendored code you review",),
-             properties={"module": issue.module.path})
+        _add(
+            report,
+            rules.VENDOR_INCONSISTENT,
+            f"{header}\n\t{issue.go_text}",
+            loc,
+            evidence=(footer,),
+            fix_commands=("go mod vendor",),
+            do_not=(
+                "set GOFLAGS=-mod=mod in CI: the build then ignores the vendored code you review",
+            ),
+            properties={"module": issue.module.path},
+        )
     main_path = gomod.module.path if gomod.module else ""
     for miss in missing_vendored_packages(root, main_path, vendor):
-        why = ("is listed in vendor/modules.txt but its directory is missing from vendor/" if miss.listed
-               else "is not in vendor/modules.txt")
-        _add(report, rules.VENDOR_INCONSISTENT,
-             f"{miss.importer}: cannot find module providing package {miss.package}: import lookup disabled "
-             f"by -mod=vendor (the package {why})", _loc(txt), fix_commands=("go mod vendor",),
-             properties={"package": miss.package})
+        why = (
+            "is listed in vendor/modules.txt but its directory is missing from vendor/"
+            if miss.listed
+            else "is not in vendor/modules.txt"
+        )
+        _add(
+            report,
+            rules.VENDOR_INCONSISTENT,
+            f"{miss.importer}: cannot find module providing package {miss.package}: "
+            f"import lookup disabled by -mod=vendor (the package {why})",
+            _loc(txt),
+            fix_commands=("go mod vendor",),
+            properties={"package": miss.package},
+        )
 
 
 def _check_gosum_syntax(report: Report, gosum: GoSum | None) -> None:
     if gosum is None:
         return
+    marker_lines = {p.line for p in gosum.problems if p.kind == ProblemKind.MERGE_CONFLICT}
     for p in gosum.problems:
-        if p.kind in (ProblemKind.DUPLICATE,):
+        if p.kind == ProblemKind.DUPLICATE:
+            dup = next((ln for ln in gosum.lines if ln.line == p.line), None)
+            _add(
+                report,
+                rules.GOSUM_EXTRA,
+                f"duplicate go.sum line ({p.message}); go mod tidy removes it",
+                _loc(Path(gosum.filename), p.line, 1),
+                fix_commands=("go mod tidy",),
+                properties={"module": dup.path, "version": dup.go_version} if dup else {},
+            )
             continue
-        sev = Severity.ERROR if p.go_rejects or p.kind in (ProblemKind.MERGE_CONFLICT, ProblemKind.CONFLICT) else Severity.WARNING
+        if p.kind == ProblemKind.FIELDS and p.line in marker_lines:
+            continue  # the conflict-marker finding on this line says it better
+        sev = (
+            Severity.ERROR
+            if p.go_rejects or p.kind in (ProblemKind.MERGE_CONFLICT, ProblemKind.CONFLICT)
+            else Severity.WARNING
+        )
         fix = ("go mod tidy",)
         report.add(
-            Finding(rules.GOSUM_MALFORMED.id, sev, p.message, _loc(Path(gosum.filename), p.line, p.column),
-                    fix="Remove conflict markers keeping the lines of both sides, then run `go mod tidy`."
-                    if p.kind == ProblemKind.MERGE_CONFLICT else rules.GOSUM_MALFORMED.help_text,
-                    fix_commands=fix, do_not=("delete go.sum and regenerate it without review",)),
+            Finding(
+                rules.GOSUM_MALFORMED.id,
+                sev,
+                p.message,
+                _loc(Path(gosum.filename), p.line, p.column),
+                fix="Remove conflict markers keeping the lines of both sides, then `go mod tidy`."
+                if p.kind == ProblemKind.MERGE_CONFLICT
+                else rules.GOSUM_MALFORMED.help_text,
+                fix_commands=fix,
+                do_not=("delete go.sum and regenerate it without review",),
+            ),
             rules.GOSUM_MALFORMED,
         )
 
@@ -152,17 +217,25 @@ def _check_toolchain(report: Report, gomod: GoModFile, path: Path, ci: str) -> N
         if re.fullmatch(r"1\.(2[1-9]|[3-9]\d)", v) and gover.compare(ci, "1.21") < 0:
             msg += f"; go {ci} reads 'go {v}' as the toolchain go{v}, which does not exist"
             fixes.insert(0, f"go mod edit -go={v}.0")
-        _add(report, rules.TOOLCHAIN_UNSATISFIED, msg, _loc(path, gomod.go.line, gomod.go.column),
-             evidence=(f"go {v}", f"CI Go version {ci}"), fix_commands=tuple(fixes),
-             do_not=("set GOTOOLCHAIN=auto in an offline build: the download fails",))
+        _add(
+            report,
+            rules.TOOLCHAIN_UNSATISFIED,
+            msg,
+            _loc(path, gomod.go.line, gomod.go.column),
+            evidence=(f"go {v}", f"CI Go version {ci}"),
+            fix_commands=tuple(fixes),
+            do_not=("set GOTOOLCHAIN=auto in an offline build: the download fails",),
+        )
     if gomod.toolchain:
         name = gomod.toolchain.name.removeprefix("go")
         if gover.is_valid(name) and gover.compare(name, ci) > 0:
             report.add(
                 Finding(
-                    rules.TOOLCHAIN_UNSATISFIED.id, Severity.WARNING,
-                    f"toolchain {gomod.toolchain.name} is newer than the CI Go version {ci}: the go "
-                    "command downloads it (GOTOOLCHAIN=auto) or fails offline (GOTOOLCHAIN=local)",
+                    rules.TOOLCHAIN_UNSATISFIED.id,
+                    Severity.WARNING,
+                    f"toolchain {gomod.toolchain.name} is newer than the CI Go version {ci}: "
+                    "the go command downloads it (GOTOOLCHAIN=auto) or fails offline "
+                    "(GOTOOLCHAIN=local)",
                     _loc(path, gomod.toolchain.line, gomod.toolchain.column),
                     fix_commands=("go mod edit -toolchain=none",),
                 ),
@@ -170,7 +243,9 @@ def _check_toolchain(report: Report, gomod: GoModFile, path: Path, ci: str) -> N
             )
 
 
-def _check_replaces(report: Report, gomod: GoModFile, path: Path, root: Path, policy: Policy) -> bool:
+def _check_replaces(
+    report: Report, gomod: GoModFile, path: Path, root: Path, policy: Policy
+) -> bool:
     blocked = False
     for r in gomod.replace:
         if not r.is_directory:
@@ -178,33 +253,55 @@ def _check_replaces(report: Report, gomod: GoModFile, path: Path, root: Path, po
         target = Path(r.new.path)
         target = target if target.is_absolute() else root / target
         if policy.forbid_local_replace:
-            _add(report, rules.POLICY_LOCAL_REPLACE, f"{r.old} is replaced by the directory {r.new.path}",
-                 _loc(path, r.line, r.column), fix_commands=(f"go mod edit -dropreplace={r.old.path}",))
+            _add(
+                report,
+                rules.POLICY_LOCAL_REPLACE,
+                f"{r.old} is replaced by the directory {r.new.path}",
+                _loc(path, r.line, r.column),
+                fix_commands=(f"go mod edit -dropreplace={r.old.path}",),
+            )
         if not target.is_dir():
             blocked = True
-            _add(report, rules.REPLACE_DIR_MISSING, f"replacement directory {r.new.path} does not exist",
-                 _loc(path, r.line, r.column), evidence=(f"resolved to {target}",),
-                 fix="Copy the directory into the build context (e.g. COPY it before `go mod download` "
-                 "in the Dockerfile), or replace with a published version.")
+            _add(
+                report,
+                rules.REPLACE_DIR_MISSING,
+                f"replacement directory {r.new.path} does not exist",
+                _loc(path, r.line, r.column),
+                evidence=(f"resolved to {target}",),
+                fix="Copy the directory into the build context (e.g. COPY it before "
+                "`go mod download` in the Dockerfile), or replace with a published version.",
+            )
         elif not (target / "go.mod").is_file():
             blocked = True
-            _add(report, rules.REPLACE_DIR_MISSING,
-                 f"replacement directory {r.new.path} has no go.mod file",
-                 _loc(path, r.line, r.column))
+            _add(
+                report,
+                rules.REPLACE_DIR_MISSING,
+                f"replacement directory {r.new.path} has no go.mod file",
+                _loc(path, r.line, r.column),
+            )
     return blocked
 
 
 def _check_policy(report: Report, root: Path, gomod_path: Path, options: CheckOptions) -> None:
     pol = options.policy
     if pol.require_vendor and not (root / "vendor" / "modules.txt").is_file():
-        _add(report, rules.POLICY_VENDOR, "vendor/modules.txt is missing", _loc(gomod_path),
-             fix_commands=("go mod vendor",))
+        _add(
+            report,
+            rules.POLICY_VENDOR,
+            "vendor/modules.txt is missing",
+            _loc(gomod_path),
+            fix_commands=("go mod vendor",),
+        )
     if pol.allowed_private is not None and options.goprivate:
-        for pat in options.goprivate.split(","):
-            pat = pat.strip()
+        for raw in options.goprivate.split(","):
+            pat = raw.strip()
             if pat and pat not in pol.allowed_private:
-                _add(report, rules.POLICY_PRIVATE, f"GOPRIVATE pattern {pat!r} is not in [check] allowed_private",
-                     evidence=(f"GOPRIVATE={options.goprivate}",))
+                _add(
+                    report,
+                    rules.POLICY_PRIVATE,
+                    f"GOPRIVATE pattern {pat!r} is not in [check] allowed_private",
+                    evidence=(f"GOPRIVATE={options.goprivate}",),
+                )
 
 
 def _line_of(gomod: GoModFile, path: str) -> tuple[int, int]:
@@ -217,10 +314,14 @@ def _line_of(gomod: GoModFile, path: str) -> tuple[int, int]:
 def _check_requirements(report: Report, a: Analysis, gomod_path: Path) -> None:
     for importer, paths in sorted(a.load.unresolved.items()):
         for p in sorted(set(paths)):
-            _add(report, rules.GOMOD_MISSING_REQUIRE,
-                 f"{importer}: no required module provides package {p}; to add it:\n\tgo get {p}",
-                 _loc(gomod_path), fix_commands=(f"go get {p}", "go mod tidy"),
-                 properties={"package": p})
+            _add(
+                report,
+                rules.GOMOD_MISSING_REQUIRE,
+                f"{importer}: no required module provides package {p}; to add it:\n\tgo get {p}",
+                _loc(gomod_path),
+                fix_commands=(f"go get {p}", "go mod tidy"),
+                properties={"package": p},
+            )
     if a.tidy_requires is None:
         return
     have = {r.path: r for r in a.gomod.require}
@@ -229,25 +330,49 @@ def _check_requirements(report: Report, a: Analysis, gomod_path: Path) -> None:
         r = have.get(path)
         comment = " // indirect" if t.indirect else ""
         if r is None:
-            _add(report, rules.GOMOD_NOT_TIDY,
-                 f"go.mod is missing requirement {path} {t.version}{comment}", _loc(gomod_path),
-                 fix_commands=("go mod tidy",), properties={"module": path, "change": "add"})
+            _add(
+                report,
+                rules.GOMOD_NOT_TIDY,
+                f"go.mod is missing requirement {path} {t.version}{comment}",
+                _loc(gomod_path),
+                fix_commands=("go mod tidy",),
+                properties={"module": path, "change": "add"},
+            )
         elif r.version != t.version:
-            _add(report, rules.GOMOD_NOT_TIDY,
-                 f"requirement {path} {r.version} should be {t.version} (selected by the module graph)",
-                 _loc(gomod_path, r.line, r.column), fix_commands=("go mod tidy",),
-                 properties={"module": path, "change": "version"})
+            _add(
+                report,
+                rules.GOMOD_NOT_TIDY,
+                f"requirement {path} {r.version} should be {t.version} "
+                "(selected by the module graph)",
+                _loc(gomod_path, r.line, r.column),
+                fix_commands=("go mod tidy",),
+                properties={"module": path, "change": "version"},
+            )
         elif r.indirect != t.indirect:
-            msg = (f"{path} is only needed indirectly: mark it // indirect" if t.indirect
-                   else f"{path} provides a package imported by the main module: drop // indirect")
-            _add(report, rules.GOMOD_NOT_TIDY, msg, _loc(gomod_path, r.line, r.column),
-                 fix_commands=("go mod tidy",), properties={"module": path, "change": "indirect"})
+            msg = (
+                f"{path} is only needed indirectly: mark it // indirect"
+                if t.indirect
+                else f"{path} provides a package imported by the main module: drop // indirect"
+            )
+            _add(
+                report,
+                rules.GOMOD_NOT_TIDY,
+                msg,
+                _loc(gomod_path, r.line, r.column),
+                fix_commands=("go mod tidy",),
+                properties={"module": path, "change": "indirect"},
+            )
     for path, r in have.items():
         if path not in want:
-            _add(report, rules.GOMOD_NOT_TIDY,
-                 f"requirement {path} {r.version} is not needed by any package or test: go mod tidy removes it",
-                 _loc(gomod_path, r.line, r.column), fix_commands=("go mod tidy",),
-                 properties={"module": path, "change": "remove"})
+            _add(
+                report,
+                rules.GOMOD_NOT_TIDY,
+                f"requirement {path} {r.version} is not needed by any package or test: "
+                "go mod tidy removes it",
+                _loc(gomod_path, r.line, r.column),
+                fix_commands=("go mod tidy",),
+                properties={"module": path, "change": "remove"},
+            )
 
 
 def _known_hash(sources: ModuleSources, m: ModuleVersion) -> str:
@@ -282,29 +407,49 @@ def _check_sums(report: Report, a: Analysis, gosum_path: Path, sources: ModuleSo
         line = f"{m.path} {m.version} {h}" if h else f"{m.path} {m.version} <hash>"
         if m.version.endswith("/go.mod"):
             base = m.version.removesuffix("/go.mod")
-            msg = f"{m.path}@{base}: missing go.sum entry for go.mod file; to add it:\n\tgo mod download {m.path}"
+            msg = (
+                f"{m.path}@{base}: missing go.sum entry for go.mod file; to add it:\n"
+                f"\tgo mod download {m.path}"
+            )
         else:
             pkg = providing_package(a, m)
             if pkg is not None:
                 who = _who(pkg)
-                msg = (f"missing go.sum entry for module providing package {pkg.path} (imported by {who}); "
-                       f"to add:\n\tgo get {who}")
+                msg = (
+                    f"missing go.sum entry for module providing package {pkg.path} "
+                    f"(imported by {who}); to add:\n\tgo get {who}"
+                )
             else:
-                msg = (f"missing go.sum entry for {m.path}@{m.version}, needed to verify that imported "
-                       f"packages under {m.path} are provided by exactly one module; to add:\n\tgo mod download {m.path}")
-        _add(report, rules.GOSUM_MISSING, msg, _loc(gosum_path), evidence=(f"go mod tidy adds: {line}",),
-             fix_commands=("go mod tidy",), do_not=(rules._NO_DISABLE,),  # noqa: SLF001
-             properties={"module": m.path, "version": m.version, "line": line})
+                msg = (
+                    f"missing go.sum entry for {m.path}@{m.version}, needed to verify that "
+                    f"imported packages under {m.path} are provided by exactly one module; "
+                    "to add:\n"
+                    f"\tgo mod download {m.path}"
+                )
+        _add(
+            report,
+            rules.GOSUM_MISSING,
+            msg,
+            _loc(gosum_path),
+            evidence=(f"go mod tidy adds: {line}",),
+            fix_commands=("go mod tidy",),
+            do_not=(rules._NO_DISABLE,),
+            properties={"module": m.path, "version": m.version, "line": line},
+        )
     if a.gosum is None:
         return
     for m in extra:
         is_gomod = m.version.endswith("/go.mod")
         lines = a.gosum.lookup(m.path, m.version.removesuffix("/go.mod"), is_gomod)
         for ln in lines:
-            _add(report, rules.GOSUM_EXTRA,
-                 f"go.sum line not needed: {m.path} {m.version} (go mod tidy removes it)",
-                 _loc(gosum_path, ln.line, 1), fix_commands=("go mod tidy",),
-                 properties={"module": m.path, "version": m.version})
+            _add(
+                report,
+                rules.GOSUM_EXTRA,
+                f"go.sum line not needed: {m.path} {m.version} (go mod tidy removes it)",
+                _loc(gosum_path, ln.line, 1),
+                fix_commands=("go mod tidy",),
+                properties={"module": m.path, "version": m.version},
+            )
 
 
 def _who(pkg: Any) -> str:
@@ -323,7 +468,12 @@ def _apply_suppressions(report: Report, gomod_path: Path, policy: Policy) -> Non
             continue
         ids, reason = m.group(1).split(","), m.group(2).strip()
         if not reason:
-            _add(report, rules.SUPPRESSION_INVALID, "gomodcheck:ignore needs a reason; ignored", _loc(gomod_path, no))
+            _add(
+                report,
+                rules.SUPPRESSION_INVALID,
+                "gomodcheck:ignore needs a reason; ignored",
+                _loc(gomod_path, no),
+            )
             continue
         target = no if raw.split("//", 1)[0].strip() else no + 1
         by_line.setdefault(target, set()).update(ids)
@@ -331,10 +481,18 @@ def _apply_suppressions(report: Report, gomod_path: Path, policy: Policy) -> Non
     suppressed = 0
     for f in report.findings:
         loc = f.location
-        hit = loc is not None and loc.file == str(gomod_path) and f.rule_id in by_line.get(loc.line, set())
+        hit = (
+            loc is not None
+            and loc.file == str(gomod_path)
+            and f.rule_id in by_line.get(loc.line, set())
+        )
         mod = str(f.properties.get("module", "")) if f.properties else ""
         for rule_id, module, reason in policy.suppress:
-            if rule_id == f.rule_id and reason and (not module or match_prefix_patterns(module, mod)):
+            if (
+                rule_id == f.rule_id
+                and reason
+                and (not module or match_prefix_patterns(module, mod))
+            ):
                 hit = True
         if hit:
             suppressed += 1

@@ -107,7 +107,9 @@ class Loader:
                     return None
         return rel if is_go_dir(tree, rel) else None
 
-    def _candidates(self, path: str, use_graph: bool, needed_by: str) -> list[tuple[ModuleVersion, str]]:
+    def _candidates(
+        self, path: str, use_graph: bool, needed_by: str
+    ) -> list[tuple[ModuleVersion, str]]:
         found = []
         for prefix in _prefixes(path):
             if prefix in ("go", "toolchain"):
@@ -137,7 +139,11 @@ class Loader:
             cands = self._candidates(path, use_graph, needed_by)
             if len(cands) > 1:
                 mods = ", ".join(str(m) for m, _ in reversed(cands))
-                return None, "", f"ambiguous import: found package {path} in multiple modules: {mods}"
+                return (
+                    None,
+                    "",
+                    f"ambiguous import: found package {path} in multiple modules: {mods}",
+                )
             if len(cands) == 1:
                 return cands[0][0], cands[0][1], ""
             if use_graph:
@@ -150,7 +156,9 @@ class Loader:
 def load_all(loader: Loader) -> LoadResult:
     """Load the "all" pattern with tests, as `go mod tidy` does (LoadTests, AnyTags)."""
     main = loader.main
-    closes_over_tests = bool(main.go_version) and gover.compare(main.go_version, gover.NARROW_ALL) < 0
+    closes_over_tests = (
+        bool(main.go_version) and gover.compare(main.go_version, gover.NARROW_ALL) < 0
+    )
     if not main.go_version:
         closes_over_tests = True
     pkgs: dict[str, Package] = {}
@@ -190,7 +198,9 @@ def load_all(loader: Loader) -> LoadResult:
                     scanned = scan_dir(tree, rel)
                 if scanned is not None:
                     pkg.imports, pkg.test_imports = scanned.imports, scanned.test_imports
-        is_main = pkg.module is not None and pkg.module.path == main.path and pkg.module.version == ""
+        is_main = (
+            pkg.module is not None and pkg.module.path == main.path and pkg.module.version == ""
+        )
         for imp in pkg.imports:
             queue.append((imp, pkg.in_all, path))
         if pkg.module is None:

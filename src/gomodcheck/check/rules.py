@@ -11,7 +11,9 @@ _NO_DISABLE = (
 )
 
 GOSUM_MISSING = Rule(
-    "CHECK001", "gosum-missing-line", "go.sum lacks a checksum the go command needs",
+    "CHECK001",
+    "gosum-missing-line",
+    "go.sum lacks a checksum the go command needs",
     "go.sum must hold the hash of every go.mod file in the module graph and of every module "
     "that provides (or could provide) an imported package. Without it `go build` stops with "
     "'missing go.sum entry' under the default -mod=readonly.",
@@ -19,84 +21,127 @@ GOSUM_MISSING = Rule(
     tags=("go.sum", "supply-chain"),
 )
 GOSUM_EXTRA = Rule(
-    "CHECK002", "gosum-extra-line", "go.sum holds a line `go mod tidy` would remove",
+    "CHECK002",
+    "gosum-extra-line",
+    "go.sum holds a line `go mod tidy` would remove",
     "The line is not needed by the module graph or the import graph; `go mod tidy -diff` "
     "fails on it.",
-    help_text=_TIDY, default_severity=Severity.WARNING, tags=("go.sum",),
+    help_text=_TIDY,
+    default_severity=Severity.WARNING,
+    tags=("go.sum",),
 )
 GOSUM_MALFORMED = Rule(
-    "CHECK003", "gosum-malformed", "go.sum is malformed, conflicted or inconsistent",
+    "CHECK003",
+    "gosum-malformed",
+    "go.sum is malformed, conflicted or inconsistent",
     "The go command refuses a go.sum with a line that has the wrong number of fields "
     "(merge-conflict markers are such lines) since Go 1.22.",
     help_text="Resolve the conflict by keeping the lines of both sides, then run `go mod tidy`.",
     tags=("go.sum",),
 )
 GOMOD_MISSING_REQUIRE = Rule(
-    "CHECK010", "gomod-missing-require", "an imported package has no module requirement",
+    "CHECK010",
+    "gomod-missing-require",
+    "an imported package has no module requirement",
     "A package of the main module imports a package that no required module provides; "
     "`go build` fails with 'no required module provides package'.",
-    help_text="Run `go get PACKAGE` or `go mod tidy`.", tags=("go.mod",),
+    help_text="Run `go get PACKAGE` or `go mod tidy`.",
+    tags=("go.mod",),
 )
 GOMOD_NOT_TIDY = Rule(
-    "CHECK011", "gomod-not-tidy", "go.mod requirements differ from what `go mod tidy` writes",
+    "CHECK011",
+    "gomod-not-tidy",
+    "go.mod requirements differ from what `go mod tidy` writes",
     "A requirement is missing, unneeded, at another version, or its `// indirect` comment is "
     "wrong. `go mod tidy -diff` fails; with -mod=readonly some builds fail with "
     "'updates to go.mod needed'.",
-    help_text=_TIDY, tags=("go.mod",),
+    help_text=_TIDY,
+    tags=("go.mod",),
 )
 REPLACE_DIR_MISSING = Rule(
-    "CHECK020", "replace-directory-missing", "a replace directive points at a missing directory",
+    "CHECK020",
+    "replace-directory-missing",
+    "a replace directive points at a missing directory",
     "The go command fails with 'replacement directory ... does not exist' (often a directory "
     "outside a Docker build context).",
     help_text="Copy the directory into the build context, or replace with a module version.",
     tags=("go.mod", "replace"),
 )
 POLICY_LOCAL_REPLACE = Rule(
-    "CHECK021", "policy-local-replace", "a replace directive points at a local directory",
+    "CHECK021",
+    "policy-local-replace",
+    "a replace directive points at a local directory",
     "Policy ([check] forbid_local_replace) forbids replacing modules with local directories: "
     "builds then depend on files that go.sum does not cover.",
     help_text="Replace with a published module version, or remove the replace.",
     tags=("go.mod", "replace", "policy"),
 )
 TOOLCHAIN_UNSATISFIED = Rule(
-    "CHECK030", "go-version-unsatisfied", "the CI Go version cannot build this module",
+    "CHECK030",
+    "go-version-unsatisfied",
+    "the CI Go version cannot build this module",
     "The go or toolchain line asks for a newer Go than the given CI Go version; the go command "
     "then downloads a toolchain (GOTOOLCHAIN=auto) or fails (GOTOOLCHAIN=local, offline).",
     help_text="Upgrade the CI image, or lower the go line with `go mod edit -go=...`.",
     tags=("go.mod", "toolchain"),
 )
 POLICY_VENDOR = Rule(
-    "CHECK040", "policy-require-vendor", "policy requires a vendor directory",
+    "CHECK040",
+    "policy-require-vendor",
+    "policy requires a vendor directory",
     "Policy ([check] require_vendor) requires vendor/modules.txt.",
-    help_text="Run `go mod vendor` and commit vendor/.", tags=("vendor", "policy"),
+    help_text="Run `go mod vendor` and commit vendor/.",
+    tags=("vendor", "policy"),
 )
 VENDOR_INCONSISTENT = Rule(
-    "CHECK041", "vendor-inconsistent", "vendor/modules.txt is inconsistent with go.mod",
+    "CHECK041",
+    "vendor-inconsistent",
+    "vendor/modules.txt is inconsistent with go.mod",
     "The go command stops with 'inconsistent vendoring' when vendor/modules.txt does not match "
     "the requirements and replacements in go.mod.",
-    help_text="Run `go mod vendor`.", tags=("vendor",),
+    help_text="Run `go mod vendor`.",
+    tags=("vendor",),
 )
 POLICY_PRIVATE = Rule(
-    "CHECK050", "policy-private-pattern", "GOPRIVATE holds a pattern the policy does not allow",
+    "CHECK050",
+    "policy-private-pattern",
+    "GOPRIVATE holds a pattern the policy does not allow",
     "Modules matching GOPRIVATE skip the checksum database; [check] allowed_private limits "
     "which patterns may do so.",
-    help_text="Narrow GOPRIVATE to the allowed patterns.", tags=("policy", "supply-chain"),
+    help_text="Narrow GOPRIVATE to the allowed patterns.",
+    tags=("policy", "supply-chain"),
 )
 GOWORK_PRESENT = Rule(
-    "CHECK060", "gowork-hides-gosum", "a go.work file makes the go command ignore this go.sum",
+    "CHECK060",
+    "gowork-hides-gosum",
+    "a go.work file makes the go command ignore this go.sum",
     "In workspace mode go.sum gaps of each module are hidden by go.work.sum; CI that builds "
     "modules one by one fails.",
     help_text="Run CI checks with GOWORK=off, and `GOWORK=off go mod tidy` in each module.",
-    default_severity=Severity.NOTE, tags=("go.work",),
+    default_severity=Severity.NOTE,
+    tags=("go.work",),
 )
 SUPPRESSION_INVALID = Rule(
-    "CHECK090", "suppression-without-reason", "a gomodcheck:ignore comment has no reason",
+    "CHECK090",
+    "suppression-without-reason",
+    "a gomodcheck:ignore comment has no reason",
     "Suppressions must say why: `// gomodcheck:ignore CHECK002 reason...`.",
-    default_severity=Severity.WARNING, tags=("policy",),
+    default_severity=Severity.WARNING,
+    tags=("policy",),
 )
 
 ALL_RULES = (
-    GOSUM_MISSING, GOSUM_EXTRA, GOSUM_MALFORMED, GOMOD_MISSING_REQUIRE, GOMOD_NOT_TIDY,
-    REPLACE_DIR_MISSING, POLICY_LOCAL_REPLACE, TOOLCHAIN_UNSATISFIED, POLICY_VENDOR,
-    VENDOR_INCONSISTENT, POLICY_PRIVATE, GOWORK_PRESENT, SUPPRESSION_INVALID,
+    GOSUM_MISSING,
+    GOSUM_EXTRA,
+    GOSUM_MALFORMED,
+    GOMOD_MISSING_REQUIRE,
+    GOMOD_NOT_TIDY,
+    REPLACE_DIR_MISSING,
+    POLICY_LOCAL_REPLACE,
+    TOOLCHAIN_UNSATISFIED,
+    POLICY_VENDOR,
+    VENDOR_INCONSISTENT,
+    POLICY_PRIVATE,
+    GOWORK_PRESENT,
+    SUPPRESSION_INVALID,
 )

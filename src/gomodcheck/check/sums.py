@@ -90,5 +90,7 @@ def compat_needs_unpruned(go_version: str) -> bool:
     """Whether tidy also keeps the sums of the unpruned graph (compatibility version 1.16)."""
     if not go_version or gover.compare(go_version, gover.PRUNED_GRAPH) < 0:
         return False
-    compat = go_version if gover.compare(go_version, gover.GO_STRICT) >= 0 else gover.prev(go_version)
+    compat = (
+        go_version if gover.compare(go_version, gover.GO_STRICT) >= 0 else gover.prev(go_version)
+    )
     return gover.compare(compat, gover.PRUNED_GRAPH) < 0

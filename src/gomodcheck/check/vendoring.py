@@ -28,7 +28,9 @@ class VendorIssue:
 
     @property
     def go_text(self) -> str:
-        who = f"{self.module.path}@{self.module.version}" if self.module.version else self.module.path
+        who = (
+            f"{self.module.path}@{self.module.version}" if self.module.version else self.module.path
+        )
         return f"{who}: {self.detail}"
 
 
@@ -54,9 +56,23 @@ def check_consistency(gomod: GoModFile, vendor: VendorModules) -> list[VendorIss
             if pre114:
                 vv = vendor_version.get(r.path)
                 if vv is not None and vv != r.version:
-                    issues.append(VendorIssue(mv, f"is explicitly required in go.mod, but vendor/modules.txt indicates {r.path}@{vv}", r.line))
+                    issues.append(
+                        VendorIssue(
+                            mv,
+                            f"is explicitly required in go.mod, but vendor/modules.txt indicates "
+                            f"{r.path}@{vv}",
+                            r.line,
+                        )
+                    )
             else:
-                issues.append(VendorIssue(mv, "is explicitly required in go.mod, but not marked as explicit in vendor/modules.txt", r.line))
+                issues.append(
+                    VendorIssue(
+                        mv,
+                        "is explicitly required in go.mod, "
+                        "but not marked as explicit in vendor/modules.txt",
+                        r.line,
+                    )
+                )
     seen: set[ModuleVersion] = set()
     for rep in gomod.replace:
         if rep.old in seen:
@@ -65,22 +81,52 @@ def check_consistency(gomod: GoModFile, vendor: VendorModules) -> list[VendorIss
         meta = vendor.module(rep.old.path, rep.old.version)
         vr = meta.replacement if meta is not None else None
         if vr is None:
-            if pre114 and (not rep.old.version or vendor_version.get(rep.old.path) != rep.old.version):
+            if pre114 and (
+                not rep.old.version or vendor_version.get(rep.old.path) != rep.old.version
+            ):
                 continue
-            issues.append(VendorIssue(rep.old, "is replaced in go.mod, but not marked as replaced in vendor/modules.txt", rep.line))
+            issues.append(
+                VendorIssue(
+                    rep.old,
+                    "is replaced in go.mod, but not marked as replaced in vendor/modules.txt",
+                    rep.line,
+                )
+            )
         elif vr != rep.new:
-            issues.append(VendorIssue(rep.old, f"is replaced by {_describe(rep.new)} in go.mod, but marked as replaced by {_describe(vr)} in vendor/modules.txt", rep.line))
+            issues.append(
+                VendorIssue(
+                    rep.old,
+                    f"is replaced by {_describe(rep.new)} in go.mod, "
+                    f"but marked as replaced by {_describe(vr)} in vendor/modules.txt",
+                    rep.line,
+                )
+            )
     required = {ModuleVersion(r.path, r.version) for r in gomod.require}
     for mv in vendor.build_list:
         meta = vendor.module(mv.path, mv.version)
         if meta is not None and meta.explicit and mv not in required:
-            issues.append(VendorIssue(mv, "is marked as explicit in vendor/modules.txt, but not explicitly required in go.mod", 0, meta.line))
+            issues.append(
+                VendorIssue(
+                    mv,
+                    "is marked as explicit in vendor/modules.txt, "
+                    "but not explicitly required in go.mod",
+                    0,
+                    meta.line,
+                )
+            )
     replaces = {r.old for r in gomod.replace}
     for m in vendor.modules:
         if m.replacement is None:
             continue
         if m.mod not in replaces and ModuleVersion(m.path, "") not in replaces:
-            issues.append(VendorIssue(m.mod, "is marked as replaced in vendor/modules.txt, but not replaced in go.mod", 0, m.line))
+            issues.append(
+                VendorIssue(
+                    m.mod,
+                    "is marked as replaced in vendor/modules.txt, but not replaced in go.mod",
+                    0,
+                    m.line,
+                )
+            )
     return issues
 
 
@@ -91,7 +137,9 @@ class MissingVendored:
     listed: bool  # listed in modules.txt (then the directory is missing)
 
 
-def missing_vendored_packages(root: Path, main_path: str, vendor: VendorModules) -> list[MissingVendored]:
+def missing_vendored_packages(
+    root: Path, main_path: str, vendor: VendorModules
+) -> list[MissingVendored]:
     """Packages the main module's packages and tests import, transitively, that vendor/ lacks."""
     main_tree = DirTree(root)
     vendor_tree = DirTree(root / "vendor")

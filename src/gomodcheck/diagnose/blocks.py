@@ -17,24 +17,46 @@ MAX_BLOCK_LINES = 400
 
 # Unindented lines that belong to the SECURITY ERROR text of the go command and x/mod's sumdb client.
 _SECURITY_PROSE = (
-    "SECURITY ERROR", "This download", "The bits may", "have intercepted", "For more information",
-    "go.sum database server misbehavior", "old database:", "new database:", "proof of misbehavior:",
-    "The checksum server", "not contain an entry", "intercepted the checksum", "The download cannot",
-    "SECURITY WARNING", "This download contains", "unknown hash algorithm",
+    "SECURITY ERROR",
+    "This download",
+    "The bits may",
+    "have intercepted",
+    "For more information",
+    "go.sum database server misbehavior",
+    "old database:",
+    "new database:",
+    "proof of misbehavior:",
+    "The checksum server",
+    "not contain an entry",
+    "intercepted the checksum",
+    "The download cannot",
+    "SECURITY WARNING",
+    "This download contains",
+    "unknown hash algorithm",
 )
 # Continuation footers that are not indented in some Go versions.
 _FOOTERS = (
-    "run 'go mod vendor' to sync", "To ignore the vendor directory", "To sync the vendor",
+    "run 'go mod vendor' to sync",
+    "To ignore the vendor directory",
+    "To sync the vendor",
     # Pasted into an issue, the tab before these is often lost.
-    "downloaded:", "server response", "but was required as", "module declares its path",
-    "go.sum:", "go.work.sum:", "sum.golang.org:", "go mod tidy", "go mod download ", "go get ",
+    "downloaded:",
+    "server response",
+    "but was required as",
+    "module declares its path",
+    "go.sum:",
+    "go.work.sum:",
+    "sum.golang.org:",
+    "go mod tidy",
+    "go mod download ",
+    "go get ",
 )
 HEAD = re.compile(
     r"checksum mismatch|SECURITY ERROR|missing go\.sum entry|updates to go\.(?:sum|mod) needed"
     r"|malformed go\.sum|inconsistent vendoring|lookup disabled by -mod=vendor"
     r"|: is (?:explicitly required in go\.mod, but|marked as (?:explicit|replaced) in vendor/modules\.txt"
     r"|replaced (?:by \S+ )?in \S+, but)|unexpected module path \""
-    r"|cannot query module due to -mod=vendor|(?:404 Not Found|410 Gone)"
+    r"|cannot query module due to -mod=vendor|using the vendor directory|(?:404 Not Found|410 Gone)"
     r"|invalid GOSUMDB|malformed verifier id|unknown go command variable"
     r"|GOPROXY list is not the empty string|-insecure flag is no longer supported"
     r"|parsing \$GOFLAGS|toolchain not available|requires go >= |invalid go version '"
@@ -87,9 +109,13 @@ def group(lines: Iterable[LogLine]) -> Iterator[Block]:
             blanks.append(line)
             if len(blanks) <= 2:
                 continue
-        security_start = line.text.strip() == "SECURITY ERROR" or line.text.startswith("SECURITY WARNING")
-        if adjacent and len(current) < MAX_BLOCK_LINES and (
-            security_start or _continues(line.text, in_security and len(blanks) <= 2)
+        security_start = line.text.strip() == "SECURITY ERROR" or line.text.startswith(
+            "SECURITY WARNING"
+        )
+        if (
+            adjacent
+            and len(current) < MAX_BLOCK_LINES
+            and (security_start or _continues(line.text, in_security and len(blanks) <= 2))
         ):
             if not blanks or security_start or in_security or line.text[:1] in ("\t", " "):
                 current.extend(blanks)

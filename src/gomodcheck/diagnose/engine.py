@@ -64,32 +64,59 @@ def read_log(source: ByteSource) -> LogReading:
     return LogReading(tuple(Recognised(f, c, tuple(n)) for f, c, n in found), tuple(settings))
 
 
-def build_context(reading: LogReading, *, log_name: str, directory: Path | None,
-                  environ: Mapping[str, str] | None, online: bool) -> tuple[Context, tuple[str, ...]]:
+def build_context(
+    reading: LogReading,
+    *,
+    log_name: str,
+    directory: Path | None,
+    environ: Mapping[str, str] | None,
+    online: bool,
+) -> tuple[Context, tuple[str, ...]]:
     """Offline facts first (checkout, environment, module cache), then online ones if asked."""
     from gomodcheck.diagnose.facts import cached_lookups, repo_facts  # noqa: PLC0415
     from gomodcheck.goenv import GoEnv  # noqa: PLC0415
 
     notes: list[str] = []
     goenv = GoEnv.from_environ(environ)
-    names = ("GOPRIVATE", "GONOPROXY", "GONOSUMDB", "GOSUMDB", "GOPROXY", "GOFLAGS", "GOTOOLCHAIN", "GOWORK")
+    names = (
+        "GOPRIVATE",
+        "GONOPROXY",
+        "GONOSUMDB",
+        "GOSUMDB",
+        "GOPROXY",
+        "GOFLAGS",
+        "GOTOOLCHAIN",
+        "GOWORK",
+    )
     # Only what the user set counts as evidence: the defaults say nothing about the failing job.
     env = {name: goenv.get(name) for name in names if goenv.is_set(name)}
     repo = repo_facts(directory) if directory is not None else None
     modvers = [(r.failure.module, r.failure.version) for r in reading.failures]
-    sumdb: dict[str, SumRecord] = dict(cached_lookups(goenv.gomodcache, modvers)) if goenv.get("GOMODCACHE") else {}
+    sumdb: dict[str, SumRecord] = (
+        dict(cached_lookups(goenv.gomodcache, modvers)) if goenv.get("GOMODCACHE") else {}
+    )
     proxy_hash: Mapping[str, str] = {}
     if online:
         from gomodcheck.diagnose.online import consult  # noqa: PLC0415
 
-        needs = [(r.failure.module, r.failure.version) for r in reading.failures
-                 if r.failure.family.value in ("gosum-mismatch", "sumdb-mismatch")]
+        needs = [
+            (r.failure.module, r.failure.version)
+            for r in reading.failures
+            if r.failure.family.value in ("gosum-mismatch", "sumdb-mismatch")
+        ]
         facts = consult(needs)
         sumdb.update(facts.sumdb)
         proxy_hash = facts.proxy_hash
         notes.extend(facts.notes)
-    ctx = Context(log_name=log_name, settings=reading.settings, env=env, repo=repo,
-                  sumdb=sumdb, proxy_hash=proxy_hash, online=online)
+    ctx = Context(
+        log_name=log_name,
+        settings=reading.settings,
+        env=env,
+        repo=repo,
+        sumdb=sumdb,
+        proxy_hash=proxy_hash,
+        online=online,
+    )
     return ctx, tuple(notes)
 
 
@@ -100,7 +127,9 @@ def to_finding(rec: Recognised, diagnosis: Diagnosis, ctx: Context) -> Finding:
     if len(lines) > MAX_EVIDENCE_LINES:
         evidence.append(f"... {len(lines) - MAX_EVIDENCE_LINES} more lines")
     if rec.repeats > 1:
-        evidence.append(f"printed {rec.repeats} times, at lines " + ", ".join(map(str, rec.line_numbers[:10])))
+        evidence.append(
+            f"printed {rec.repeats} times, at lines " + ", ".join(map(str, rec.line_numbers[:10]))
+        )
     evidence.extend(f"check: {c}" for c in diagnosis.checks)
     do_not = list(diagnosis.do_not)
     settings = [*ctx.settings, *(ctx.repo.ci_settings if ctx.repo else ())]
@@ -109,7 +138,9 @@ def to_finding(rec: Recognised, diagnosis: Diagnosis, ctx: Context) -> Finding:
         if advice and advice not in do_not:
             do_not.append(advice)
     props: dict[str, str | int | float | bool] = {
-        "family": failure.family.value, "cause": diagnosis.cause, "repeats": rec.repeats,
+        "family": failure.family.value,
+        "cause": diagnosis.cause,
+        "repeats": rec.repeats,
         "security": diagnosis.security,
     }
     if failure.module:
@@ -117,19 +148,32 @@ def to_finding(rec: Recognised, diagnosis: Diagnosis, ctx: Context) -> Finding:
     if failure.version:
         props["version"] = failure.version
     return Finding(
-        rule_id=rule_id(failure.family), severity=Severity.ERROR,
+        rule_id=rule_id(failure.family),
+        severity=Severity.ERROR,
         message=f"{diagnosis.summary} (cause: {diagnosis.cause})",
         location=Location(ctx.log_name, lines[0].number, 0, lines[-1].number, 0),
-        evidence=tuple(evidence), fix=diagnosis.explanation, fix_commands=diagnosis.fix_commands,
-        do_not=tuple(do_not[:8]), confidence=diagnosis.confidence, properties=props,
+        evidence=tuple(evidence),
+        fix=diagnosis.explanation,
+        fix_commands=diagnosis.fix_commands,
+        do_not=tuple(do_not[:8]),
+        confidence=diagnosis.confidence,
+        properties=props,
     )
 
 
-def diagnose(source: ByteSource, *, log_name: str = "-", directory: Path | None = None,
-             environ: Mapping[str, str] | None = None, online: bool = False) -> Report:
+def diagnose(
+    source: ByteSource,
+    *,
+    log_name: str = "-",
+    directory: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    online: bool = False,
+) -> Report:
     """The report for one log: one finding per distinct failure, in log order."""
     reading = read_log(source)
-    ctx, notes = build_context(reading, log_name=log_name, directory=directory, environ=environ, online=online)
+    ctx, notes = build_context(
+        reading, log_name=log_name, directory=directory, environ=environ, online=online
+    )
     report = Report(command="diagnose", inputs=[log_name])
     for rec in reading.failures:
         diagnosis = explain(rec.failure, ctx)

@@ -14,9 +14,19 @@ from gomodcheck.diagnose.settings import Setting, settings_in
 
 MAX_FILE = 8 << 20
 _CI_GLOBS = (
-    ".github/workflows/*.yml", ".github/workflows/*.yaml", ".gitlab-ci.yml", "Jenkinsfile",
-    "Dockerfile", "Dockerfile.*", "*.Dockerfile", ".circleci/config.yml", "azure-pipelines.yml",
-    "Makefile", ".envrc", ".goreleaser.yml", ".goreleaser.yaml",
+    ".github/workflows/*.yml",
+    ".github/workflows/*.yaml",
+    ".gitlab-ci.yml",
+    "Jenkinsfile",
+    "Dockerfile",
+    "Dockerfile.*",
+    "*.Dockerfile",
+    ".circleci/config.yml",
+    "azure-pipelines.yml",
+    "Makefile",
+    ".envrc",
+    ".goreleaser.yml",
+    ".goreleaser.yaml",
 )
 _CONFLICT = ("<<<<<<<", "=======", ">>>>>>>")
 
@@ -85,10 +95,16 @@ def repo_facts(root: Path) -> RepoFacts | None:
     entries, conflicts = _gosum_entries(gosum_text or "")
     missing = tuple(d for d in _replace_dirs(gomod or "") if not (root / d).exists())
     return RepoFacts(
-        root=str(root), go_directive=_go_directive(gomod or ""), has_gomod=gomod is not None,
-        has_vendor=(root / "vendor" / "modules.txt").is_file(), has_gowork=(root / "go.work").is_file(),
-        gosum=entries, gosum_present=gosum_text is not None, gosum_conflict_lines=conflicts,
-        ci_settings=ci_settings(root), missing_replace_dirs=missing,
+        root=str(root),
+        go_directive=_go_directive(gomod or ""),
+        has_gomod=gomod is not None,
+        has_vendor=(root / "vendor" / "modules.txt").is_file(),
+        has_gowork=(root / "go.work").is_file(),
+        gosum=entries,
+        gosum_present=gosum_text is not None,
+        gosum_conflict_lines=conflicts,
+        ci_settings=ci_settings(root),
+        missing_replace_dirs=missing,
     )
 
 
@@ -116,7 +132,9 @@ def parse_lookup(text: str) -> tuple[str, str] | None:
     return (zip_hash, gomod_hash) if zip_hash or gomod_hash else None
 
 
-def cached_lookups(gomodcache: Path, modvers: Iterable[tuple[str, str]], db: str = "sum.golang.org") -> Mapping[str, SumRecord]:
+def cached_lookups(
+    gomodcache: Path, modvers: Iterable[tuple[str, str]], db: str = "sum.golang.org"
+) -> Mapping[str, SumRecord]:
     """Checksum-database answers the go command cached (it verified them before caching)."""
     out: dict[str, SumRecord] = {}
     base = gomodcache / "cache" / "download" / "sumdb" / db / "lookup"
@@ -126,5 +144,7 @@ def cached_lookups(gomodcache: Path, modvers: Iterable[tuple[str, str]], db: str
         text = _read(base / f"{_escape(module)}@{version}")
         parsed = parse_lookup(text) if text else None
         if parsed:
-            out[f"{module}@{version}"] = SumRecord(parsed[0], parsed[1], f"{db} lookup cached in the module cache")
+            out[f"{module}@{version}"] = SumRecord(
+                parsed[0], parsed[1], f"{db} lookup cached in the module cache"
+            )
     return out

@@ -56,17 +56,27 @@ class Failure:
 
 
 # path@version as the go command prints it; the version may carry /go.mod.
-_MODVER = re.compile(r"(?P<module>[A-Za-z0-9][\w.\-~/+!]*?)@(?P<version>v\d[\w.\-+]*|latest|upgrade|patch)(?P<gomod>/go\.mod)?\b")
+_MODVER = re.compile(
+    r"(?P<module>[A-Za-z0-9][\w.\-~/+!]*?)@(?P<version>v\d[\w.\-+]*|latest|upgrade|patch)(?P<gomod>/go\.mod)?\b"
+)
 _HASH = r"h1:[A-Za-z0-9+/=]+"
-_MISMATCH_HEAD = re.compile(r"verifying (?:(?P<mv>\S+?@\S+?)|(?P<noun>module|go\.mod)): checksum mismatch")
+_MISMATCH_HEAD = re.compile(
+    r"verifying (?:(?P<mv>\S+?@\S+?)|(?P<noun>module|go\.mod)): checksum mismatch"
+)
 _DOWNLOADED = re.compile(rf"downloaded:\s*(?P<h>{_HASH})")
 _LABELLED = re.compile(rf"^\s*(?P<label>[^\s:][^:]*?):\s+(?P<h>{_HASH})\s*$", re.M)
 _HTTP_STATUS = re.compile(r"reading (?P<url>https?://\S+?): (?P<status>404 Not Found|410 Gone)")
-_MODULE_URL = re.compile(r"https?://\S*(?:/@v/|/@latest|/lookup/|/tile/|/sumdb/|\?go-get=1)|sum\.golang\.org|proxy\.golang\.org|verifying (?:module|go\.mod)")
+# URLs of the module proxy and checksum-database protocols (and go-get discovery), so an unrelated
+# HTTP error in a test log is never taken for a module failure.
+_MODULE_URL = re.compile(
+    r"https?://\S*(?:/@v/|/@latest|/lookup/[^\s\"]+@v|/tile/\d+/|/sumdb/|\?go-get=1)"
+    r"|sum\.golang\.org|proxy\.golang\.org|verifying (?:module|go\.mod)"
+)
 _NET_ERROR = re.compile(
     r"(?P<kind>x509: [^\n]*|tls: [^\n]*|TLS handshake timeout|no such host|server misbehaving"
     r"|i/o timeout|connection refused|connection reset by peer|context deadline exceeded"
-    r"|Client\.Timeout exceeded[^\n]*|network is unreachable|unexpected EOF|EOF\s*$)", re.M,
+    r"|Client\.Timeout exceeded[^\n]*|network is unreachable|unexpected EOF|EOF\s*$)",
+    re.M,
 )
 
 
@@ -121,7 +131,10 @@ def _misbehavior(block: Block) -> Failure | None:
 
 
 def _zip_rejected(block: Block) -> Failure | None:
-    match = re.search(r"case-insensitive file name collision: (?P<what>.*)|malformed file path (?P<path>\"[^\"]*\"): ?(?P<why>.*)", block.text)
+    match = re.search(
+        r"case-insensitive file name collision: (?P<what>.*)|malformed file path (?P<path>\"[^\"]*\"): ?(?P<why>.*)",
+        block.text,
+    )
     if not match:
         return None
     fields = _first_modver(block.text)
@@ -151,7 +164,13 @@ def _toolchain(block: Block) -> Failure | None:
     elif match["tc2"]:
         fields = {"detail": "download-failed", "toolchain": match["tc2"], "error": match["err"]}
     elif match["need"]:
-        fields = {"detail": "too-new", "need": match["need"], "running": match["run"], "why": match["why"], "what": match["what"]}
+        fields = {
+            "detail": "too-new",
+            "need": match["need"],
+            "running": match["run"],
+            "why": match["why"],
+            "what": match["what"],
+        }
     elif match["gowork"]:
         fields = {"detail": "gowork-too-old", "need": match["need2"]}
     elif match["bad"]:
@@ -219,12 +238,19 @@ def _missing(block: Block) -> Failure | None:
 
 
 def _updates(block: Block) -> Failure | None:
-    match = re.search(r"updates to go\.(?P<file>sum|mod) needed(?:, disabled by -mod=(?P<mode>\w+))?(?P<overlay>, but go\.\w+ is part of the overlay)?", block.text)
+    match = re.search(
+        r"updates to go\.(?P<file>sum|mod) needed(?:, disabled by -mod=(?P<mode>\w+))?(?P<overlay>, but go\.\w+ is part of the overlay)?",
+        block.text,
+    )
     if not match:
         return None
     fields = _first_modver(block.text[: match.start()])
-    fields.update(detail=f"go.{match['file']}", file=f"go.{match['file']}", mode=match["mode"] or "")
-    reason = re.search(r"\((Go version in go\.mod is[^)]*|[^)]*vendor directory exists[^)]*)\)", block.text)
+    fields.update(
+        detail=f"go.{match['file']}", file=f"go.{match['file']}", mode=match["mode"] or ""
+    )
+    reason = re.search(
+        r"\((Go version in go\.mod is[^)]*|[^)]*vendor directory exists[^)]*)\)", block.text
+    )
     if reason:
         fields["reason"] = reason.group(1)
     if match["overlay"]:
@@ -233,19 +259,32 @@ def _updates(block: Block) -> Failure | None:
 
 
 def _malformed(block: Block) -> Failure | None:
-    match = re.search(r"malformed go\.sum:?\s*(?:\n\s*)?(?P<file>\S*go(?:\.work)?\.sum):(?P<line>\d+): (?P<why>[^\n]*)", block.text)
+    match = re.search(
+        r"malformed go\.sum:?\s*(?:\n\s*)?(?P<file>\S*go(?:\.work)?\.sum):(?P<line>\d+): (?P<why>[^\n]*)",
+        block.text,
+    )
     if not match:
         if "malformed go.sum" not in block.text:
             return None
         return Failure(Family.MALFORMED_GOSUM, block, {"detail": ""})
-    return Failure(Family.MALFORMED_GOSUM, block, {"detail": match["file"], "file": match["file"], "line": match["line"], "why": match["why"]})
+    return Failure(
+        Family.MALFORMED_GOSUM,
+        block,
+        {
+            "detail": match["file"],
+            "file": match["file"],
+            "line": match["line"],
+            "why": match["why"],
+        },
+    )
 
 
 _VENDOR_SUB = re.compile(
     r"^\s*(?P<mod>\S+?)@(?P<ver>\S+): (?P<msg>is explicitly required in go\.mod, but (?:not marked as explicit|vendor/modules\.txt indicates)"
     r"|is replaced(?: by \S+)? in \S+, but (?:not marked as replaced|marked as replaced by)"
     r"|is marked as explicit in vendor/modules\.txt, but not explicitly required"
-    r"|is marked as replaced in vendor/modules\.txt, but not replaced)", re.M,
+    r"|is marked as replaced in vendor/modules\.txt, but not replaced)",
+    re.M,
 )
 
 
@@ -256,18 +295,31 @@ def _vendoring(block: Block) -> Failure | None:
         return None
     where = match["dir"] if match else ""
     tool = "go work vendor" if re.search(r"go work vendor", block.text) else "go mod vendor"
-    return Failure(Family.INCONSISTENT_VENDORING, block, {
-        "detail": where, "dir": where, "count": str(len(subs)),
-        "subs": "\n".join(subs[:20]), "tool": tool,
-    })
+    return Failure(
+        Family.INCONSISTENT_VENDORING,
+        block,
+        {
+            "detail": where,
+            "dir": where,
+            "count": str(len(subs)),
+            "subs": "\n".join(subs[:20]),
+            "tool": tool,
+        },
+    )
 
 
 def _vendor_lookup(block: Block) -> Failure | None:
-    match = re.search(r"(?P<kind>import|module) lookup disabled by -mod=vendor|cannot query module due to -mod=vendor", block.text)
+    match = re.search(
+        r"(?P<kind>import|module) lookup disabled by -mod=vendor|cannot query module due to -mod=vendor"
+        r"|can't [^\n]*? using the vendor directory",
+        block.text,
+    )
     if not match:
         return None
     fields = _first_modver(block.text[: match.start()])
-    pkg = re.search(r"cannot find module providing package (\S+?):|package (\S+) is not in", block.text)
+    pkg = re.search(
+        r"cannot find module providing package (\S+?):|package (\S+) is not in", block.text
+    )
     fields["package"] = (pkg.group(1) or pkg.group(2)) if pkg else ""
     fields["detail"] = fields["package"]
     fields["reason"] = "go-version-vendor" if "vendor directory exists" in block.text else ""
@@ -276,16 +328,27 @@ def _vendor_lookup(block: Block) -> Failure | None:
 
 def _cache_modified(block: Block) -> Failure | None:
     # A module in a workspace or replaced by a directory prints with no version ("path : ...").
-    match = re.search(r"(?P<module>\S+) (?P<version>v\S+|): (?P<kind>dir has been modified|zip has been modified|missing ziphash)", block.text)
+    match = re.search(
+        r"(?P<module>\S+) (?P<version>v\S+|): (?P<kind>dir has been modified|zip has been modified|missing ziphash)",
+        block.text,
+    )
     if not match:
         return None
-    return Failure(Family.CACHE_MODIFIED, block, {
-        "module": match["module"], "version": match["version"], "detail": match["kind"],
-    })
+    return Failure(
+        Family.CACHE_MODIFIED,
+        block,
+        {
+            "module": match["module"],
+            "version": match["version"],
+            "detail": match["kind"],
+        },
+    )
 
 
 def _replace_missing(block: Block) -> Failure | None:
-    match = re.search(r"replacement directory (?P<dir>\S+?):? (?P<why>does not exist|.*)$", block.text, re.M)
+    match = re.search(
+        r"replacement directory (?P<dir>\S+?):? (?P<why>does not exist|.*)$", block.text, re.M
+    )
     if not match:
         return None
     fields = _first_modver(block.text[: match.start()])
@@ -294,10 +357,16 @@ def _replace_missing(block: Block) -> Failure | None:
 
 
 def _path_mismatch(block: Block) -> Failure | None:
-    match = re.search(r"module declares its path as:\s*(?P<declared>\S+)\s+but was required as:\s*(?P<required>\S+)", block.text)
+    match = re.search(
+        r"module declares its path as:\s*(?P<declared>\S+)\s+but was required as:\s*(?P<required>\S+)",
+        block.text,
+    )
     if not match:
         # Go <= 1.12: `parsing go.mod: unexpected module path "copy"`.
-        old = re.search(r"(?P<required>[^\s:@]+)@\S+: parsing go\.mod: unexpected module path \"(?P<declared>[^\"]*)\"", block.text)
+        old = re.search(
+            r"(?P<required>[^\s:@]+)@\S+: parsing go\.mod: unexpected module path \"(?P<declared>[^\"]*)\"",
+            block.text,
+        )
         if old is None:
             return None
         fields = _first_modver(block.text)
@@ -317,7 +386,9 @@ def _not_found(block: Block) -> Failure | None:
     url = match["url"]
     fields["url"] = url
     fields["status"] = match["status"]
-    fields["server"] = "sumdb" if ("/lookup/" in url or "/tile/" in url or "/sumdb/" in url) else "proxy"
+    fields["server"] = (
+        "sumdb" if ("/lookup/" in url or "/tile/" in url or "/sumdb/" in url) else "proxy"
+    )
     response = re.search(r"server response:\s*(?P<r>(?:.|\n)*)", text)
     fields["response"] = response["r"].strip()[:2000] if response else ""
     fields["detail"] = fields["server"]
@@ -342,8 +413,20 @@ def _network(block: Block) -> Failure | None:
 # Order matters: the most specific message wins when a block holds several (a sumdb 410 whose
 # server response explains a zip rejection is a zip rejection).
 CLASSIFIERS: tuple[Callable[[Block], Failure | None], ...] = (
-    _misbehavior, _mismatch, _zip_rejected, _toolchain, _bad_env, _missing, _updates, _malformed,
-    _vendoring, _vendor_lookup, _cache_modified, _replace_missing, _path_mismatch, _not_found,
+    _misbehavior,
+    _mismatch,
+    _zip_rejected,
+    _toolchain,
+    _bad_env,
+    _missing,
+    _updates,
+    _malformed,
+    _vendoring,
+    _vendor_lookup,
+    _cache_modified,
+    _replace_missing,
+    _path_mismatch,
+    _not_found,
     _network,
 )
 

@@ -16,7 +16,7 @@ _GITLAB_SECTION = re.compile(r"section_(?:start|end):\d+:[\w.\-]+(?:\[[^\]]*\])?
 _PREFIXES = (
     # GitHub Actions / Azure Pipelines: 2024-01-02T03:04:05.1234567Z
     re.compile(r"^\ufeff?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z? ?"),
-    # Jenkins timestamper: [2024-01-02T03:04:05.123Z] or [03:04:05] or 03:04:05  
+    # Jenkins timestamper: [2024-01-02T03:04:05.123Z] or [03:04:05] or 03:04:05
     re.compile(r"^\[(?:\d{4}-\d\d-\d\d[T ])?\d\d:\d\d:\d\d(?:[.,]\d+)?Z?\] ?"),
     re.compile(r"^\d\d:\d\d:\d\d(?:[.,]\d+)?  "),
     # GitHub Actions workflow commands shown in the raw log.
@@ -44,7 +44,7 @@ def normalize_line(raw: str) -> str:
     for prefix in _PREFIXES:
         match = prefix.match(text)
         if match:
-            text = text[match.end():]
+            text = text[match.end() :]
     return text
 
 

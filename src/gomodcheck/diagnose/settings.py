@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+_NAMES = r"(?P<name>GOSUMDB|GONOSUMDB|GONOSUMCHECK|GOFLAGS|GOPRIVATE|GONOPROXY|GOINSECURE|GOPROXY|GOTOOLCHAIN|GOWORK)"
+_VALUE = r"(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|]*)"
+# NAME=value anywhere (shell, Dockerfile ENV, go env output); NAME: value only as a YAML key, since
+# the go command's own messages say "invalid GOSUMDB: ...".
 _ASSIGN = re.compile(
-    r"(?<![\w$])(?P<name>GOSUMDB|GONOSUMDB|GONOSUMCHECK|GOFLAGS|GOPRIVATE|GONOPROXY|GOINSECURE|GOPROXY"
-    r"|GOTOOLCHAIN|GOWORK)\s*[=:]\s*(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|]*)"
+    rf"(?<![\w$]){_NAMES}={_VALUE}|^\s*(?:-\s*)?{_NAMES.replace('name', 'yname')}:\s+(?P<yvalue>\S+)"
 )
 _RM_GOSUM = re.compile(r"\brm\s+(?:-\w+\s+)*(?:\S*/)?go\.(?:work\.)?sum\b")
 _DOCKER = re.compile(r"^(?:Step \d+/\d+ : |#\d+ \[|\[[\w.\- ]*\d+/\d+\] (?:RUN|COPY|FROM|ADD) )")
@@ -35,10 +38,11 @@ def settings_in(text: str, file: str, line: int) -> list[Setting]:
     """The settings one line of a log or CI file shows."""
     found: list[Setting] = []
     for match in _ASSIGN.finditer(text):
-        value = match["value"].strip("\"'")
+        name = match["name"] or match["yname"]
+        value = (match["value"] if match["name"] else match["yvalue"]).strip("\"'")
         if value.startswith("${{") or value.startswith("$"):
             continue
-        found.append(Setting(match["name"], value, file, line))
+        found.append(Setting(name, value, file, line))
     if _RM_GOSUM.search(text):
         found.append(Setting("rm go.sum", "", file, line))
     if _DOCKER.match(text):
@@ -51,32 +55,54 @@ def weakening_advice(setting: Setting) -> str | None:
     name, value = setting.name, setting.value
     where = setting.where
     if name == "GOSUMDB" and value == "off":
-        return (f"The log/config sets GOSUMDB=off ({where}): that switches off checksum-database "
-                "verification for every module, so a retagged or tampered module is accepted "
-                "silently. Scope private modules with GOPRIVATE instead.")
+        return (
+            f"The log/config sets GOSUMDB=off ({where}): that switches off checksum-database "
+            "verification for every module, so a retagged or tampered module is accepted "
+            "silently. Scope private modules with GOPRIVATE instead."
+        )
     if name == "GONOSUMDB" and value in ("*", "*/*", "*.*"):
-        return (f"GONOSUMDB={value} ({where}) exempts every module from the checksum database; "
-                "list only your private module prefixes.")
+        return (
+            f"GONOSUMDB={value} ({where}) exempts every module from the checksum database; "
+            "list only your private module prefixes."
+        )
     if name == "GOPRIVATE" and value in ("*", "*/*", "*.*"):
-        return (f"GOPRIVATE={value} ({where}) fetches every module directly from its VCS and skips "
-                "the checksum database: upstream retags then change your hashes (the Dependabot "
-                "GOPRIVATE=* go.sum breakages). List only your private prefixes.")
+        return (
+            f"GOPRIVATE={value} ({where}) fetches every module directly from its VCS and skips "
+            "the checksum database: upstream retags then change your hashes (the Dependabot "
+            "GOPRIVATE=* go.sum breakages). List only your private prefixes."
+        )
     if name == "GOFLAGS" and "-insecure" in value:
-        return (f"GOFLAGS={value} ({where}): -insecure allowed plain HTTP and skipped TLS and "
-                "checksum checks; it is gone since Go 1.17. Fix the certificate chain instead.")
+        return (
+            f"GOFLAGS={value} ({where}): -insecure allowed plain HTTP and skipped TLS and "
+            "checksum checks; it is gone since Go 1.17. Fix the certificate chain instead."
+        )
     if name == "GOINSECURE" and value:
-        return (f"GOINSECURE={value} ({where}) fetches over plain HTTP/unverified TLS; use it only "
-                "for an internal host you control, never for public modules.")
+        return (
+            f"GOINSECURE={value} ({where}) fetches over plain HTTP/unverified TLS; use it only "
+            "for an internal host you control, never for public modules."
+        )
     if name == "GOFLAGS" and "-mod=mod" in value:
-        return (f"GOFLAGS={value} ({where}) lets every build rewrite go.mod and go.sum, so CI no "
-                "longer catches a go.sum that was not committed.")
+        return (
+            f"GOFLAGS={value} ({where}) lets every build rewrite go.mod and go.sum, so CI no "
+            "longer catches a go.sum that was not committed."
+        )
     if name == "GONOSUMCHECK":
-        return (f"GONOSUMCHECK ({where}) is not a variable the go command reads; it changes nothing. "
-                "Use GOPRIVATE (or GONOSUMDB) with your private module prefixes.")
+        return (
+            f"GONOSUMCHECK ({where}) is not a variable the go command reads; it changes nothing. "
+            "Use GOPRIVATE (or GONOSUMDB) with your private module prefixes."
+        )
     if name == "rm go.sum":
-        return (f"The log deletes go.sum ({where}): that throws away the record of what was verified "
-                "before, so a changed module is re-trusted on first sight.")
+        return (
+            f"The log deletes go.sum ({where}): that throws away the record of what was verified "
+            "before, so a changed module is re-trusted on first sight."
+        )
     if name == "GOPROXY" and value in ("direct", "off"):
-        return (f"GOPROXY={value} ({where}) bypasses the module proxy; public modules then come from "
-                "their VCS, where tags can move.") if value == "direct" else None
+        return (
+            (
+                f"GOPROXY={value} ({where}) bypasses the module proxy; public modules then come from "
+                "their VCS, where tags can move."
+            )
+            if value == "direct"
+            else None
+        )
     return None

@@ -1,4 +1,4 @@
-"""Build constraints (`//go:build` and `// +build`) parsed and evaluated as cmd/go/internal/imports does.
+"""Build constraints (`//go:build`, `// +build`) evaluated as cmd/go/internal/imports does.
 
 The go command decides which files contribute imports to `go mod tidy` with the tag set {"*"}:
 every tag except `ignore` counts as both present and absent ("prefer" semantics), so a file is
@@ -63,7 +63,7 @@ class _ExprParser:
         x = self._or()
         self._skip()
         if self.i != len(self.s):
-            raise ConstraintSyntaxError(f"unexpected {self.s[self.i:]!r}")
+            raise ConstraintSyntaxError(f"unexpected {self.s[self.i :]!r}")
         return x
 
     def _or(self) -> Expr:

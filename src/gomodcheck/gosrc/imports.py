@@ -14,14 +14,12 @@ class _SyntaxError(Exception):
     pass
 
 
-class _EOF(Exception):
+class _EOFError(Exception):
     pass
 
 
 def _is_ident(c: int) -> bool:
-    return (
-        0x61 <= c <= 0x7A or 0x41 <= c <= 0x5A or 0x30 <= c <= 0x39 or c == 0x5F or c >= 0x80
-    )
+    return 0x61 <= c <= 0x7A or 0x41 <= c <= 0x5A or 0x30 <= c <= 0x39 or c == 0x5F or c >= 0x80
 
 
 @dataclass(frozen=True)
@@ -68,7 +66,7 @@ class _Reader:
 
     def read_byte(self) -> int:
         if self.pos >= len(self.data):
-            raise _EOF
+            raise _EOFError
         c = self.data[self.pos]
         self.pos += 1
         if c == 0:
@@ -168,7 +166,7 @@ def read_imports(data: bytes) -> FileImports:
                 r.next_byte(False)
             else:
                 r.read_import(quoted)
-    except _EOF:
+    except _EOFError:
         return FileImports(tuple(quoted), data)
     except _SyntaxError:
         # Like the go command without reportSyntaxError: the whole file is the header.

@@ -24,9 +24,8 @@ class PackageImports:
 
 
 def _is_magic(path: str) -> bool:
-    return (
-        path in ("C", "appengine", "appengine_internal")
-        or path.startswith(("appengine/", "appengine_internal/"))
+    return path in ("C", "appengine", "appengine_internal") or path.startswith(
+        ("appengine/", "appengine_internal/")
     )
 
 

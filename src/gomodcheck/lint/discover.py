@@ -14,8 +14,16 @@ from pathlib import Path, PurePosixPath
 from gomodcheck.lint.model import Kind
 
 _SKIP_DIRS = frozenset({".git", "vendor", "node_modules", "testdata", "__pycache__"})
-_HIDDEN_OK = frozenset({".github", ".gitlab", ".devcontainer", ".circleci", ".buildkite", ".ci", ".woodpecker"})
-_SHEBANGS = (b"#!/bin/sh", b"#!/bin/bash", b"#!/usr/bin/env bash", b"#!/usr/bin/env sh", b"#!/bin/dash")
+_HIDDEN_OK = frozenset(
+    {".github", ".gitlab", ".devcontainer", ".circleci", ".buildkite", ".ci", ".woodpecker"}
+)
+_SHEBANGS = (
+    b"#!/bin/sh",
+    b"#!/bin/bash",
+    b"#!/usr/bin/env bash",
+    b"#!/usr/bin/env sh",
+    b"#!/bin/dash",
+)
 
 
 def classify(relpath: str) -> Kind | None:
@@ -24,7 +32,11 @@ def classify(relpath: str) -> Kind | None:
     name = path.name
     lower = name.lower()
     parts = path.parts
-    if lower in ("dockerfile", "containerfile") or lower.startswith(("dockerfile.", "containerfile.")) or lower.endswith((".dockerfile", ".containerfile")):
+    if (
+        lower in ("dockerfile", "containerfile")
+        or lower.startswith(("dockerfile.", "containerfile."))
+        or lower.endswith((".dockerfile", ".containerfile"))
+    ):
         return Kind.DOCKERFILE
     if lower == ".dockerignore" or lower.endswith(".dockerignore"):
         return Kind.DOCKERIGNORE
@@ -35,7 +47,9 @@ def classify(relpath: str) -> Kind | None:
         return Kind.GITHUB_WORKFLOW
     if lower in ("action.yml", "action.yaml"):
         return Kind.GITHUB_ACTION
-    if lower in (".gitlab-ci.yml", ".gitlab-ci.yaml") or (is_yaml and ".gitlab" in parts[:-1] and "ci" in lower):
+    if lower in (".gitlab-ci.yml", ".gitlab-ci.yaml") or (
+        is_yaml and ".gitlab" in parts[:-1] and "ci" in lower
+    ):
         return Kind.GITLAB_CI
     if is_yaml and lower.lstrip(".").startswith("goreleaser"):
         return Kind.GORELEASER
@@ -65,8 +79,10 @@ def discover(root: Path, exclude: Sequence[str] = ()) -> Iterator[tuple[Path, st
     for folder, dirs, files in os.walk(root):
         rel_folder = os.path.relpath(folder, root)
         dirs[:] = sorted(
-            d for d in dirs
-            if d not in _SKIP_DIRS and (not d.startswith(".") or d in _HIDDEN_OK)
+            d
+            for d in dirs
+            if d not in _SKIP_DIRS
+            and (not d.startswith(".") or d in _HIDDEN_OK)
             and not _excluded(_join(rel_folder, d), exclude)
         )
         for name in sorted(files):

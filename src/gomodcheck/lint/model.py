@@ -68,6 +68,8 @@ class Command:
     span: Span
     context: str = ""
     order: int = 0
+    # The directory an earlier `cd`/`pushd` in the same script moved to ("" if none).
+    cwd: str = ""
 
     @property
     def argv(self) -> tuple[str, ...]:
@@ -164,6 +166,22 @@ class TextMap:
         line, column = self.position(start)
         end_line, end_column = self.position(max(end - 1, start))
         return Span(line, column, end_line, end_column + 1)
+
+    def tail(self, offset: int) -> TextMap:
+        """The text from offset on, with every piece still mapped to its own place."""
+        out = TextMap()
+        for k, start in enumerate(self._starts):
+            end = self._starts[k + 1] if k + 1 < len(self._starts) else len(self.text)
+            if end <= offset:
+                continue
+            # Newlines between pieces belong to the earlier piece's range; keep them as text.
+            cut = max(offset, start)
+            piece = self.text[cut:end]
+            line, column = self._places[k]
+            body = piece.rstrip("\n")
+            out.add(body, line, column + (cut - start))
+            out.text += piece[len(body) :]
+        return out
 
     @classmethod
     def of_lines(cls, lines: list[tuple[str, int, int]]) -> TextMap:

@@ -50,7 +50,7 @@ def _versions(data: bytes, filename: str) -> tuple[str, str]:
         go_text = str(getattr(go, "version", go) or "")
         tc_text = str(getattr(toolchain, "name", toolchain) or "").removeprefix("go")
         return go_text, tc_text.split("-", 1)[0]
-    except Exception:  # noqa: BLE001 - the modfile parser may be absent or reject the file; fall back
+    except Exception:
         go_match = _GO_LINE.search(data)
         tc_match = _TOOLCHAIN_LINE.search(data)
         return (
@@ -82,7 +82,11 @@ class ProjectFinder:
                 project = read_project(folder)
             except OSError:
                 project = Project()
-        elif folder == self.top or folder.parent == folder or (folder / ".git").exists() or not folder.is_relative_to(self.top):
+        elif (
+            folder in (self.top, folder.parent)
+            or (folder / ".git").exists()
+            or not folder.is_relative_to(self.top)
+        ):
             project = Project()
         else:
             project = self._lookup(folder.parent)

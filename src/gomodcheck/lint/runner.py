@@ -61,11 +61,19 @@ def lint_paths(paths: Sequence[Path], settings: LintSettings | None = None) -> R
     targets: list[tuple[Path, str, Kind, Path]] = []
     for path in paths:
         if path.is_dir():
-            targets.extend((full, rel, kind, path) for full, rel, kind in discover(path, settings.exclude))
+            targets.extend(
+                (full, rel, kind, path) for full, rel, kind in discover(path, settings.exclude)
+            )
         elif path.is_file():
-            kind = classify(path.name) if ".github" not in path.parts else classify("/".join(path.parts[-3:]))
+            kind = (
+                classify(path.name)
+                if ".github" not in path.parts
+                else classify("/".join(path.parts[-3:]))
+            )
             if kind is None:
-                raise InputError(f"{path}: not a CI, Docker or build configuration file gomodcheck can read")
+                raise InputError(
+                    f"{path}: not a CI, Docker or build configuration file gomodcheck can read"
+                )
             targets.append((path, str(path), kind, path.parent))
         else:
             raise InputError(f"{path}: no such file or directory")
@@ -99,10 +107,18 @@ def _lint_group(
             parsed = parse_file(text, rel, kind)
         except ParseError as exc:
             problem = exc.problems[0]
-            span = Span(max(problem.line, 1), max(problem.column, 1))
-            out.append(finding("GMC-L000", ParsedFile(rel, kind), span,
-                               f"cannot parse {kind.value}: {problem.message}", [str(problem)],
-                               do_not=("Do not exclude the file from linting to silence this.",)))
+            line, column = max(problem.line, 1), max(problem.column, 1)
+            span = Span(line, column, line, column + 1)
+            out.append(
+                finding(
+                    "GMC-L000",
+                    ParsedFile(rel, kind),
+                    span,
+                    f"cannot parse {kind.value}: {problem.message}",
+                    [str(problem)],
+                    do_not=("Do not exclude the file from linting to silence this.",),
+                )
+            )
             continue
         parsed_files.append((parsed, finder.for_file(full), text))
         for include in parsed.includes:  # GitLab local includes with names we would not discover
@@ -110,12 +126,17 @@ def _lint_group(
             if extra.is_file() and extra not in seen:
                 seen.add(extra)
                 pending.append((extra, include, Kind.GITLAB_CI, top))
-    docker_dirs = {str(Path(p.path).parent) for p, _, _ in parsed_files
-                   if p.kind is Kind.DOCKERFILE and (p.copies or any(checks.go_args(c) is not None for c in p.commands))}
+    docker_dirs = {
+        str(Path(p.path).parent)
+        for p, _, _ in parsed_files
+        if p.kind is Kind.DOCKERFILE and checks.builds_go_from_context(p)
+    }
     by_project: dict[Path | None, list[ParsedFile]] = defaultdict(list)
     projects: dict[Path | None, Project] = {}
     for parsed, project, text in parsed_files:
-        found = list(_check_file(parsed, project, settings, str(Path(parsed.path).parent) in docker_dirs))
+        found = list(
+            _check_file(parsed, project, settings, str(Path(parsed.path).parent) in docker_dirs)
+        )
         out.extend(_apply_suppressions(found, text, parsed))
         if parsed.kind.is_ci:
             by_project[project.root].append(parsed)
@@ -125,7 +146,9 @@ def _lint_group(
     return [_configure(f, settings) for f in out if f.rule_id not in settings.disable]
 
 
-def _check_file(parsed: ParsedFile, project: Project, settings: LintSettings, docker_dir: bool) -> Iterable[Finding]:
+def _check_file(
+    parsed: ParsedFile, project: Project, settings: LintSettings, docker_dir: bool
+) -> Iterable[Finding]:
     yield from checks.check_variables(parsed, settings)
     yield from checks.check_commands(parsed, project)
     yield from checks.check_rewrites(parsed)
@@ -139,13 +162,22 @@ def _apply_suppressions(found: list[Finding], text: str, parsed: ParsedFile) -> 
     suppressions = find_suppressions(text)
     if not suppressions:
         return found
-    kept = [f for f in found if not any(
-        s.covers(f.rule_id, f.location.line if f.location else 0) for s in suppressions)]
+    kept = [
+        f
+        for f in found
+        if not any(s.covers(f.rule_id, f.location.line if f.location else 0) for s in suppressions)
+    ]
     for s in suppressions:
         if not s.reason:
-            kept.append(finding("GMC-L018", parsed, s.span,
-                                f"Suppression of {', '.join(sorted(s.rules))} gives no reason.",
-                                [f"ignore[{', '.join(sorted(s.rules))}]"]))
+            kept.append(
+                finding(
+                    "GMC-L018",
+                    parsed,
+                    s.span,
+                    f"Suppression of {', '.join(sorted(s.rules))} gives no reason.",
+                    [f"ignore[{', '.join(sorted(s.rules))}]"],
+                )
+            )
     return kept
 
 

@@ -35,7 +35,7 @@ def lint_settings(table: Mapping[str, Any], source: str) -> LintSettings:
             raise bad(f"disable: unknown rule {rule_id}")
     raw = table.get("severity", {})
     if not isinstance(raw, Mapping):
-        raise bad("severity must be a table of rule = \"error\"|\"warning\"|\"note\"")
+        raise bad('severity must be a table of rule = "error"|"warning"|"note"')
     severity: dict[str, Severity] = {}
     for rule_id, level in raw.items():
         if rule_id.upper() not in RULES:

@@ -15,8 +15,16 @@ from gomodcheck.lint.model import Command, Setting, TextMap, Word
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\+?=(.*)", re.DOTALL)
+# A statement is parsed only if it may hold something a rule reads: the go tool (also as $(GO)),
+# a GO* variable, git diff/status, gomodcheck, or a directory change.
+_RELEVANT = re.compile(
+    r"\bgo(?:1\.[\d.]+)?\b|\$[({]?GO|GO[A-Z0-9_]*=|gomodcheck|\bgit\b|\bcd\b|\bpushd\b|\bpopd\b"
+)
+_SIMPLE = re.compile(r"[^'\"`$(){}<>\\;&|#\n*?\[\]!~]*")
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
 # Programs that run the rest of their arguments as a command.
+# Reserved words the fallback tokenizer leaves in front of a command (`then GOSUMDB=off go ...`).
+_RESERVED = frozenset({"if", "then", "else", "elif", "do", "while", "until", "!", "{", "time"})
 _WRAPPERS = frozenset({"sudo", "time", "nice", "nohup", "exec", "command", "xargs", "eval"})
 
 
@@ -31,6 +39,7 @@ class _Raw:
 class ShellFacts:
     commands: list[Command]
     settings: list[Setting]
+    cwd: str = ""  # where the last `cd` went, for the commands that follow it
 
 
 def parse_script(script: TextMap, context: str = "", order: int = 0) -> ShellFacts:
@@ -41,9 +50,13 @@ def parse_script(script: TextMap, context: str = "", order: int = 0) -> ShellFac
         return facts
     for start, end in _statements(text):
         chunk = text[start:end]
-        if not chunk.strip():
+        if not _RELEVANT.search(chunk):
             continue
-        raws = _bashlex_commands(chunk)
+        # A statement with no quoting, expansion, operator or redirection is one simple command
+        # whose words are split on blanks: the tokenizer reads it exactly, much faster than bashlex.
+        raws = None if not _SIMPLE.fullmatch(chunk) else list(_tokenize_commands(chunk))
+        if raws is None:
+            raws = _bashlex_commands(chunk)
         if raws is None:
             raws = list(_tokenize_commands(chunk))
         for words in raws:
@@ -131,8 +144,10 @@ def _bashlex_commands(chunk: str) -> list[list[_Raw]] | None:
     try:
         import bashlex  # noqa: PLC0415 - loaded only when a script mentions Go
 
-        trees = bashlex.parse(chunk)
-    except Exception:  # noqa: BLE001 - bashlex raises many types on valid shell; fall back
+        # bashlex drops escaped newlines inside $(...) and its offsets drift; two spaces keep
+        # every offset where it was (outside quotes, the shell treats both as a word break).
+        trees = bashlex.parse(chunk.replace("\\\n", "  "))
+    except Exception:
         return None
     found: list[list[_Raw]] = []
     for tree in trees:
@@ -261,14 +276,23 @@ def _add_command(
     def word(raw: _Raw) -> Word:
         return Word(raw.text, script.span(raw.start, raw.end))
 
+    if raws and raws[0].text in ("cd", "pushd"):
+        facts.cwd = raws[1].text if len(raws) > 1 else "~"
+    elif raws and raws[0].text == "popd":
+        facts.cwd = ""
+
     def setting(raw: _Raw, via: str) -> Setting | None:
         match = _ASSIGN.fullmatch(raw.text)
         if not match:
             return None
-        return Setting(match.group(1), match.group(2), script.span(raw.start, raw.end), via, context, order)
+        return Setting(
+            match.group(1), match.group(2), script.span(raw.start, raw.end), via, context, order
+        )
 
     inline: list[Setting] = []
     i = 0
+    while i < len(raws) and not inline and raws[i].text in _RESERVED:
+        i += 1
     while i < len(raws):
         # Leading NAME=value words, and those after `env`, apply to this command only.
         found = setting(raws[i], "inline")
@@ -315,6 +339,7 @@ def _add_command(
             script.span(rest[0].start if not inline else raws[0].start, rest[-1].end),
             context,
             order,
+            facts.cwd,
         )
     )
 

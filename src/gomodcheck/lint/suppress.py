@@ -21,7 +21,7 @@ class Suppression:
 
 
 def find_suppressions(text: str) -> list[Suppression]:
-    found = []
+    found: list[Suppression] = []
     if "gomodcheck:" not in text:
         return found
     for index, line in enumerate(text.split("\n")):

@@ -21,7 +21,8 @@ def compose(text: str, filename: str) -> Node | None:
     from ruamel.yaml import YAML  # noqa: PLC0415 - heavy, loaded only for YAML files
     from ruamel.yaml.error import MarkedYAMLError  # noqa: PLC0415
 
-    yaml = YAML(typ="safe", pure=True)
+    # The C parser (ruamel.yaml.clib) is about 7x faster and gives the same nodes and marks.
+    yaml = YAML(typ="safe")
     try:
         return yaml.compose(text)
     except MarkedYAMLError as exc:
@@ -29,7 +30,7 @@ def compose(text: str, filename: str) -> Node | None:
         line = mark.line + 1 if mark is not None else 0
         column = mark.column + 1 if mark is not None else 0
         raise ParseError.at(filename, line, column, f"malformed YAML: {exc.problem}") from exc
-    except Exception as exc:  # noqa: BLE001 - ruamel raises non-marked errors on odd input
+    except Exception as exc:
         raise ParseError.at(filename, 0, 0, f"malformed YAML: {exc}") from exc
 
 
@@ -80,16 +81,22 @@ def span(start: Node, end: Node | None = None) -> Span:
 
 
 def scalar_map(node: Node, lines: list[str]) -> TextMap:
-    """Map a scalar's value back to the file, line by line."""
+    """Map a scalar's value back to the file, line by line.
+
+    Block scalars are rebuilt from the raw lines (indentation removed; folded ones joined with
+    spaces as YAML folds them), so each word keeps its own line and column.
+    """
     value = str(node.value)
     style = getattr(node, "style", None)
     first = node.start_mark.line
+    if style in ("|", ">"):
+        return _block_map(first, node.end_mark.line, lines, folded=style == ">")
     pieces = value.split("\n")
-    if style not in ("|", ">") and len(pieces) == 1:
+    if len(pieces) == 1:
         quoted = 1 if style in ('"', "'") else 0
         return TextMap.of_lines([(value, first + 1, node.start_mark.column + 1 + quoted)])
     placed: list[tuple[str, int, int]] = []
-    cursor = first + 1 if style in ("|", ">") else first
+    cursor = first
     for piece in pieces:
         probe = piece.strip()
         found = -1
@@ -99,16 +106,33 @@ def scalar_map(node: Node, lines: list[str]) -> TextMap:
                     found = j
                     break
         if found < 0:
-            row = min(cursor, len(lines) - 1) if lines else 0
-            placed.append((piece, row + 1, 1))
-            cursor += 1 if style == "|" else 0
+            placed.append((piece, min(cursor, max(len(lines) - 1, 0)) + 1, 1))
             continue
-        column = lines[found].find(piece) if piece and piece in lines[found] else -1
-        if column < 0:
-            column = lines[found].find(probe) - (len(piece) - len(piece.lstrip()))
+        column = lines[found].find(probe) - (len(piece) - len(piece.lstrip()))
         placed.append((piece, found + 1, max(column, 0) + 1))
         cursor = found + 1
     return TextMap.of_lines(placed)
+
+
+def _block_map(indicator: int, end: int, lines: list[str], *, folded: bool) -> TextMap:
+    body = lines[indicator + 1 : min(end + 1, len(lines))]
+    indents = [len(line) - len(line.lstrip(" ")) for line in body if line.strip()]
+    indent = min(indents) if indents else 0
+    mapped = TextMap()
+    previous_blank = True
+    for k, line in enumerate(body):
+        row = indicator + 2 + k
+        content = line[indent:] if line.strip() else ""
+        if k:
+            if folded and content and not previous_blank and not content.startswith((" ", "\t")):
+                mapped.add(" ", row - 1, len(lines[row - 2]) + 1)
+            else:
+                mapped.newline()
+        mapped.add(content, row, indent + 1)
+        previous_blank = not content
+    # Trailing blank lines are not part of a clipped or stripped block.
+    mapped.text = mapped.text.rstrip("\n")
+    return mapped
 
 
 def env_settings(node: Node | None, via: str, context: str, order: int = 0) -> list[Setting]:
@@ -116,12 +140,9 @@ def env_settings(node: Node | None, via: str, context: str, order: int = 0) -> l
     found: list[Setting] = []
     if node is None:
         return found
-    for key, key_node, value in items(node):
-        if is_map(value):
-            value = get(value, "value")
-            if value is None:
-                continue
-        if is_str(value):
+    for key, key_node, entry in items(node):
+        value = get(entry, "value") if is_map(entry) else entry
+        if value is not None and is_str(value):
             found.append(Setting(key, str(value.value), span(key_node, value), via, context, order))
     for entry in seq(node):
         name, sep, val = text(entry).partition("=")

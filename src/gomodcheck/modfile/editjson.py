@@ -15,8 +15,7 @@ from gomodcheck.modfile.rule import GoModFile
 from gomodcheck.modfile.work import GoWorkFile
 from gomodcheck.module import ModuleVersion
 
-__all__ = ["gomod_to_edit_dict", "gomod_to_edit_json", "gowork_to_edit_dict",
-           "gowork_to_edit_json"]
+__all__ = ["gomod_to_edit_dict", "gomod_to_edit_json", "gowork_to_edit_dict", "gowork_to_edit_json"]
 
 T = TypeVar("T")
 

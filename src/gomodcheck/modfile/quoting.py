@@ -6,10 +6,19 @@ lone surrogate U+DC80..U+DCFF, which is how Go sees it too (one RuneError per ba
 
 from __future__ import annotations
 
+from gomodcheck.modfile.goprint import go_is_print
+
 __all__ = ["go_unquote", "is_escaped_byte", "must_quote"]
 
 _SIMPLE_ESCAPES = {
-    "a": 0x07, "b": 0x08, "f": 0x0C, "n": 0x0A, "r": 0x0D, "t": 0x09, "v": 0x0B, "\\": 0x5C,
+    "a": 0x07,
+    "b": 0x08,
+    "f": 0x0C,
+    "n": 0x0A,
+    "r": 0x0D,
+    "t": 0x09,
+    "v": 0x0B,
+    "\\": 0x5C,
 }
 _HEX = "0123456789abcdefABCDEF"
 
@@ -84,7 +93,6 @@ def must_quote(s: str) -> bool:
         if c in "()[]{},":
             if len(s) > 1:
                 return True
-        elif not (c.isprintable() or is_escaped_byte(c)):
+        elif not (go_is_print(c) or is_escaped_byte(c)):
             return True
     return s == "" or "//" in s or "/*" in s
-

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NoReturn
 
 from gomodcheck.errors import ParseError, Problem
+from gomodcheck.modfile.goprint import go_is_print
 from gomodcheck.modfile.quoting import is_escaped_byte
 from gomodcheck.modfile.syntax import (
     Comment,
@@ -48,7 +50,7 @@ def decode(data: bytes) -> str:
 def _is_ident(c: str) -> bool:
     # x/mod treats every printable rune as part of an identifier except a few punctuation
     # characters; an undecodable byte is Go's RuneError, which is printable.
-    return c not in _NOT_IDENT and (c.isprintable() or is_escaped_byte(c))
+    return c not in _NOT_IDENT and (go_is_print(c) or is_escaped_byte(c))
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +82,7 @@ class _Input:
     def pos(self) -> Position:
         return Position(self.line, self.i - self.line_start + 1, self.i)
 
-    def fail(self, message: str, at: Position | None = None) -> None:
+    def fail(self, message: str, at: Position | None = None) -> NoReturn:
         p = at if at is not None else self.pos()
         self.error = Problem(self.filename, p.line, p.column, message)
         raise _SyntaxStopError
@@ -130,7 +132,7 @@ class _Input:
             self.advance(self.i + 1)
             self.token = _Token(c, c, start, self.pos())
             return
-        if c in "\"`":
+        if c in '"`':
             self.read_string(c, start)
             return
         if not _is_ident(c):
@@ -138,7 +140,7 @@ class _Input:
         m = _IDENT_RUN.match(text, self.i)
         assert m is not None  # c is an identifier character
         run = m.group()
-        if not (run.isascii() and run.isprintable()):
+        if not (run.isascii() and run.isprintable()):  # the common case needs no table
             for k, ch in enumerate(run):
                 if not _is_ident(ch):
                     run = run[:k]
@@ -322,4 +324,3 @@ def parse_syntax(filename: str, text: str) -> FileSyntax:
         raise ParseError([inp.error]) from None
     inp.assign_comments()
     return inp.file
-

@@ -46,8 +46,9 @@ __all__ = [
     "parse_gomod",
 ]
 
-_BLOCK_VERBS = frozenset({"module", "godebug", "require", "exclude", "replace", "retract", "tool",
-                          "ignore"})
+_BLOCK_VERBS = frozenset(
+    {"module", "godebug", "require", "exclude", "replace", "retract", "tool", "ignore"}
+)
 _LAX_VERBS = frozenset({"go", "module", "retract", "require", "ignore"})
 _DEPRECATED_RE = re.compile(r"(?s)(?:\A|\n\n)Deprecated: *(.*?)(?:\Z|\n\n)")
 
@@ -266,9 +267,17 @@ class _Builder:
 
     def build(self) -> GoModFile:
         return GoModFile(
-            self.module, self.go, self.toolchain, tuple(self.godebug), tuple(self.require),
-            tuple(self.exclude), tuple(self.replace), tuple(self.retract), tuple(self.tool),
-            tuple(self.ignore), self.syntax,
+            self.module,
+            self.go,
+            self.toolchain,
+            tuple(self.godebug),
+            tuple(self.require),
+            tuple(self.exclude),
+            tuple(self.replace),
+            tuple(self.retract),
+            tuple(self.tool),
+            tuple(self.ignore),
+            self.syntax,
         )
 
 
@@ -304,7 +313,6 @@ def parse_gomod(data: bytes, filename: str, *, strict: bool = True) -> GoModFile
     return b.build()
 
 
-
 def module_path(data: bytes) -> str:
     """The module path of a go.mod, or "" if there is none; tolerant of any other problem.
 
@@ -318,7 +326,7 @@ def module_path(data: bytes) -> str:
         trimmed = go_trim_space(rest)
         if len(trimmed) == len(rest) or not trimmed:
             continue  # "modulex" or a bare "module"
-        if trimmed[0] in "\"`":
+        if trimmed[0] in '"`':
             try:
                 return go_unquote(trimmed)
             except ValueError:

@@ -104,6 +104,4 @@ def parse_gowork(data: bytes, filename: str) -> GoWorkFile:
                 b.add(line, stmt.tokens[0], list(line.tokens))
     if b.errors.problems:
         raise ParseError(b.errors.problems)
-    return GoWorkFile(
-        b.go, b.toolchain, tuple(b.godebug), tuple(b.use), tuple(b.replace), syntax
-    )
+    return GoWorkFile(b.go, b.toolchain, tuple(b.godebug), tuple(b.use), tuple(b.replace), syntax)

@@ -1,1 +1,1 @@
-"""The module graph: go.mod files loaded with replace, exclude and graph pruning, and MVS over them."""
+"""The module graph: go.mod files loaded with replace, exclude and pruning, and MVS over them."""

@@ -1,4 +1,4 @@
-"""Go toolchain version comparison (cmd/go/internal/gover): "1.21" < "1.21rc1" < "1.21.0" < "1.21.1"."""
+"""Go version comparison (cmd/go/internal/gover): "1.21" < "1.21rc1" < "1.21.0" < "1.21.1"."""
 
 from __future__ import annotations
 

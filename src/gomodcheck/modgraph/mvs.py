@@ -1,4 +1,4 @@
-"""Minimal version selection over an incrementally built requirement graph (cmd/go/internal/mvs Graph)."""
+"""Minimal version selection over an incrementally built requirement graph (mvs.Graph)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ def cmp_version(path: str, v1: str, v2: str) -> int:
 class Graph:
     """Requirement edges added one module at a time; Selected is the max version seen per path."""
 
-    def __init__(self, roots: Iterable[ModuleVersion], cmp: Callable[[str, str, str], int] = cmp_version) -> None:
+    def __init__(
+        self, roots: Iterable[ModuleVersion], cmp: Callable[[str, str, str], int] = cmp_version
+    ) -> None:
         self.cmp = cmp
         self.roots = list(roots)
         self.required: dict[ModuleVersion, tuple[ModuleVersion, ...]] = {}
@@ -87,3 +89,69 @@ class Graph:
                     queue.append(r)
                     enqueued.add(r)
         return order
+
+
+def minimal_requirements(
+    main: ModuleVersion,
+    base: Iterable[str],
+    required: Callable[[ModuleVersion], tuple[ModuleVersion, ...]],
+    build_list: list[ModuleVersion],
+) -> list[ModuleVersion]:
+    """mvs.Req: the smallest requirement list that keeps build_list, listing base paths first.
+
+    required(m) gives m's requirements (the main module's are the roots). Returned sorted by path.
+    """
+    req_cache: dict[ModuleVersion, tuple[ModuleVersion, ...]] = {main: ()}
+    postorder: list[ModuleVersion] = []
+
+    def visit(m: ModuleVersion) -> None:
+        # Iterative post-order walk: real graphs are deep enough to hit recursion limits.
+        stack: list[tuple[ModuleVersion, int]] = [(m, 0)]
+        if m in req_cache:
+            return
+        req_cache[m] = required(m)
+        while stack:
+            cur, i = stack.pop()
+            deps = req_cache[cur]
+            if i < len(deps):
+                stack.append((cur, i + 1))
+                nxt = deps[i]
+                if nxt not in req_cache:
+                    req_cache[nxt] = required(nxt)
+                    stack.append((nxt, 0))
+            else:
+                postorder.append(cur)
+
+    for m in build_list:
+        visit(m)
+    have: set[ModuleVersion] = set()
+
+    def mark(m: ModuleVersion) -> None:
+        todo = [m]
+        while todo:
+            cur = todo.pop()
+            if cur in have:
+                continue
+            have.add(cur)
+            todo.extend(req_cache.get(cur, ()))
+
+    max_version: dict[str, str] = {}
+    for m in build_list:
+        v = max_version.get(m.path)
+        max_version[m.path] = m.version if v is None or cmp_version(m.path, v, m.version) < 0 else v
+    out: list[ModuleVersion] = []
+    seen_base: set[str] = set()
+    for path in base:
+        if path in seen_base:
+            continue
+        m = ModuleVersion(path, max_version.get(path, NONE))
+        out.append(m)
+        mark(m)
+        seen_base.add(path)
+    for m in reversed(postorder):
+        if max_version.get(m.path) != m.version:
+            continue
+        if m not in have:
+            out.append(m)
+            mark(m)
+    return sorted(out, key=lambda x: x.path)

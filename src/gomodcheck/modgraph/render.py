@@ -60,6 +60,8 @@ def render(view: GraphView, fmt: str, *, edges: bool = True) -> str:
         if edges:
             out.extend(f"  {_mermaid_id(a)} --> {_mermaid_id(b)}" for a, b in view.edges)
         return "\n".join(out) + "\n"
-    lines = [f"{n.id}  [{', '.join(n.statuses())}]" + (f" => {n.replaced_by}" if n.replaced_by else "")
-             for n in view.nodes]
+    lines = [
+        f"{n.id}  [{', '.join(n.statuses())}]" + (f" => {n.replaced_by}" if n.replaced_by else "")
+        for n in view.nodes
+    ]
     return "\n".join(lines) + "\n"

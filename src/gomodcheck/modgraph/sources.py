@@ -1,4 +1,4 @@
-"""Where go.mod files and module sources come from: module caches, file:// proxies, a GOPROXY client.
+"""Where go.mod files and module sources come from: module caches, file:// proxies, GOPROXY.
 
 GOMODCACHE/cache/download has the same layout as a module proxy (<escaped path>/@v/<version>.mod
 and .zip), so a module cache and a proxy directory on disk are read the same way.
@@ -45,7 +45,9 @@ class ModuleSources:
     extracted_root: Path | None = None  # GOMODCACHE, for <path>@<version>/ directories
     main_dir: Path | None = None  # directory replacements are relative to it
     proxy: ModFetcher | None = None
-    fetched: dict[ModuleVersion, str] = field(default_factory=dict)  # m -> where its go.mod came from
+    fetched: dict[ModuleVersion, str] = field(
+        default_factory=dict
+    )  # m -> where its go.mod came from
 
     def download_file(self, m: ModuleVersion, suffix: str) -> Path | None:
         rel = Path(escape_path(m.path)) / "@v" / f"{escape_version(m.version)}.{suffix}"

@@ -31,7 +31,9 @@ class Node:
         return f"{self.path}@{self.version}" if self.version else self.path
 
     def statuses(self) -> list[str]:
-        out = ["main"] if self.main else ([self.requirement] if self.requirement else ["transitive"])
+        out = (
+            ["main"] if self.main else ([self.requirement] if self.requirement else ["transitive"])
+        )
         if self.replaced_by:
             out.append("replaced")
         if self.excluded_versions:
@@ -79,15 +81,22 @@ def build_view(mg: ModuleGraph, direct: dict[str, bool], goprivate: str = "") ->
             continue
         rep = main.replacement(m)
         summary = mg.summaries.get(m)
-        nodes.append(Node(
-            m.path, m.version,
-            requirement=("direct" if direct[m.path] else "indirect") if m.path in direct else "",
-            replaced_by=(f"{rep.path}@{rep.version}" if rep.version else rep.path) if rep else "",
-            excluded_versions=tuple(sorted(excluded.get(m.path, []))),
-            retracted=_retraction(mg, m),
-            deprecated=summary.deprecated if summary else "",
-            private=bool(goprivate) and match_prefix_patterns(goprivate, m.path),
-        ))
+        nodes.append(
+            Node(
+                m.path,
+                m.version,
+                requirement=("direct" if direct[m.path] else "indirect")
+                if m.path in direct
+                else "",
+                replaced_by=(f"{rep.path}@{rep.version}" if rep.version else rep.path)
+                if rep
+                else "",
+                excluded_versions=tuple(sorted(excluded.get(m.path, []))),
+                retracted=_retraction(mg, m),
+                deprecated=summary.deprecated if summary else "",
+                private=bool(goprivate) and match_prefix_patterns(goprivate, m.path),
+            )
+        )
     edges: list[tuple[str, str]] = []
     for m in mg.graph.walk_breadth_first():
         if m.path in ("go", "toolchain"):

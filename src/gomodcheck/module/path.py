@@ -29,9 +29,7 @@ class _Kind(enum.Enum):
     FILE = "file"
 
 
-_MOD_PATH_CHARS = frozenset(
-    "-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-)
+_MOD_PATH_CHARS = frozenset("-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
 _IMPORT_PATH_CHARS = _MOD_PATH_CHARS | {"+"}
 _FIRST_ELEM_CHARS = frozenset("-.0123456789abcdefghijklmnopqrstuvwxyz")
 _FILE_ASCII_CHARS = frozenset(

@@ -90,7 +90,9 @@ def report_to_sarif(report: Report) -> dict[str, Any]:
         rules.setdefault(
             finding.rule_id,
             Rule(
-                finding.rule_id, finding.rule_id, finding.rule_id,
+                finding.rule_id,
+                finding.rule_id,
+                finding.rule_id,
                 default_severity=finding.severity,
             ),
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import functools
 import json
 import logging
 import queue
@@ -18,13 +19,14 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, MutableMapping
+from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from gomodcheck import module, tlog
 from gomodcheck.errors import DataError, FetchError, NotFoundError
 from gomodcheck.server.logstore import Head, LogStore, SignFunc
+from gomodcheck.server.mirror import Mirror, MirrorError
 from gomodcheck.server.upstream import Upstream
 
 Scope = MutableMapping[str, Any]
@@ -60,9 +62,9 @@ class Appender:
         self.db = db
         self.sign = sign
         self.on_head = on_head
-        self._queue: queue.Queue[
-            tuple[str, str, bytes, concurrent.futures.Future[int]] | None
-        ] = queue.Queue()
+        self._queue: queue.Queue[tuple[str, str, bytes, concurrent.futures.Future[int]] | None] = (
+            queue.Queue()
+        )
         self._thread = threading.Thread(target=self._run, name="sumdb-writer", daemon=True)
         self._thread.start()
 
@@ -138,15 +140,17 @@ class TileCache:
 
 
 class SumdbApp:
-    """ASGI app serving one checksum database (a private log, optionally fed by an upstream)."""
+    """ASGI app serving a private checksum database (a log, optionally fed by an upstream)
+    and/or verifying mirrors of public databases under /sumdb/<name>/."""
 
     def __init__(
         self,
-        db: Path,
+        db: Path | None,
         name: str,
         sign: SignFunc,
         verifier_key: str,
         *,
+        mirrors: Sequence[Mirror] = (),
         upstream: Upstream | None = None,
         modules: str = "",
         max_tile_height: int = 8,
@@ -165,6 +169,7 @@ class SumdbApp:
         self.upstream_concurrency = upstream_concurrency
         self.access_log = access_log
         self.mount = f"/sumdb/{name}/"
+        self.mirrors = {f"/sumdb/{m.name}/": m for m in mirrors}
         self.head: Head | None = None
         self.reader: LogStore | None = None
         self.appender: Appender | None = None
@@ -177,6 +182,9 @@ class SumdbApp:
 
     def startup(self) -> None:
         """Open the log, check it, make sure a signed head exists, start the writer."""
+        self.started = True
+        if self.db is None:
+            return
         store = LogStore(self.db)
         store.bind_key(self.verifier_key)
         head = store.check_consistent()
@@ -186,7 +194,6 @@ class SumdbApp:
         self.head = head
         self.appender = Appender(self.db, self.sign, self._on_head)
         self._fetch_slots = asyncio.Semaphore(self.upstream_concurrency)
-        self.started = True
 
     def shutdown(self) -> None:
         if self.appender is not None:
@@ -270,21 +277,62 @@ class SumdbApp:
     async def handle(self, path: str) -> tuple[int, bytes, bytes, bytes]:
         if len(path) > MAX_PATH:
             raise HttpError(414, "request path too long")
+        if path.startswith("/sumdb/"):
+            for mount, mirror in self.mirrors.items():
+                if path.startswith(mount):
+                    return await self._mirror(mirror, path[len(mount) :])
+        if self.db is None:
+            if path == "/healthz":
+                return 200, self._health(), b"application/json", CACHE_NONE
+            raise HttpError(404, "not found")
         if path.startswith(self.mount):
             rest = path[len(self.mount) - 1 :]
             if rest == "/supported":
                 return 200, b"", TEXT, CACHE_LATEST
             path = rest
         if path == "/healthz":
-            head = self.head
-            body = json.dumps({"status": "ok", "tree_size": head.n if head else 0}) + "\n"
-            return 200, body.encode(), b"application/json", CACHE_NONE
+            return 200, self._health(), b"application/json", CACHE_NONE
         if path == "/latest":
             return 200, self._fresh_head().signed, TEXT, CACHE_LATEST
         if path.startswith("/lookup/"):
             return await self._lookup(path[len("/lookup/") :])
         if path.startswith("/tile/"):
             return self._tile(path[1:])
+        raise HttpError(404, "not found")
+
+    def _health(self) -> bytes:
+        doc: dict[str, Any] = {"status": "ok"}
+        if self.db is not None:
+            doc["tree_size"] = self.head.n if self.head else 0
+        for mirror in self.mirrors.values():
+            tree = mirror.client.latest[0]
+            doc.setdefault("mirrors", {})[mirror.name] = {
+                "verified_tree_size": tree.n,
+                "security_incident": mirror.incident,
+            }
+            if mirror.incident:
+                doc["status"] = "degraded"
+        return (json.dumps(doc) + "\n").encode()
+
+    async def _mirror(self, mirror: Mirror, rest: str) -> tuple[int, bytes, bytes, bytes]:
+        loop = asyncio.get_running_loop()
+        try:
+            if rest == "supported":
+                return 200, b"", TEXT, CACHE_LATEST
+            if rest == "latest":
+                body = await loop.run_in_executor(None, mirror.latest)
+                return 200, body, TEXT, CACHE_LATEST
+            if rest.startswith("lookup/"):
+                escaped = rest[len("lookup/") :]
+                path, version = _parse_lookup(escaped)
+                body = await loop.run_in_executor(None, mirror.lookup, escaped, path, version)
+                return 200, body, TEXT, CACHE_LOOKUP
+            if rest.startswith("tile/"):
+                body = await loop.run_in_executor(None, mirror.tile, rest)
+                ctype = TEXT if "/data/" in rest else b"application/octet-stream"
+                return 200, body, ctype, CACHE_IMMUTABLE
+        except MirrorError as exc:
+            raise HttpError(exc.status, str(exc)) from None
         raise HttpError(404, "not found")
 
     def _head(self) -> Head:
@@ -308,19 +356,14 @@ class SumdbApp:
         return self.reader
 
     async def _lookup(self, mod: str) -> tuple[int, bytes, bytes, bytes]:
-        if not _MOD_VER.fullmatch(mod):
-            raise HttpError(400, "invalid module@version syntax")
-        esc_path, _, esc_vers = mod.partition("@")
-        try:
-            path = module.unescape_path(esc_path)
-            version = module.unescape_version(esc_vers)
-            module.check(path, version)
-        except ValueError as exc:
-            raise HttpError(400, str(exc)) from None
+        path, version = _parse_lookup(mod)
         store = self._store()
-        record_id = store.lookup(path, version)
-        if record_id is None:
+        found = store.lookup_record(path, version)
+        if found is None:
             record_id = await self._add_from_upstream(path, version)
+            text = store.read_records(record_id, 1)[0]
+        else:
+            record_id, text = found
         head = self._head()
         if record_id >= head.n:
             # Committed by the writer a moment ago; its head is in the same transaction.
@@ -328,7 +371,6 @@ class SumdbApp:
             if latest is None or record_id >= latest.n:
                 raise HttpError(500, "record is not in any signed tree")
             head = latest
-        text = store.read_records(record_id, 1)[0]
         return 200, tlog.format_record(record_id, text) + head.signed, TEXT, CACHE_LOOKUP
 
     async def _add_from_upstream(self, path: str, version: str) -> int:
@@ -393,12 +435,25 @@ class SumdbApp:
         return 200, cached, ctype, CACHE_IMMUTABLE
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_lookup(mod: str) -> tuple[str, str]:
+    """(path, version) from an escaped M@V, or HttpError 400; cached: lookups repeat."""
+    if not _MOD_VER.fullmatch(mod):
+        raise HttpError(400, "invalid module@version syntax")
+    esc_path, _, esc_vers = mod.partition("@")
+    try:
+        path = module.unescape_path(esc_path)
+        version = module.unescape_version(esc_vers)
+        module.check(path, version)
+    except ValueError as exc:
+        raise HttpError(400, str(exc)) from None
+    return path, version
+
+
 def _sign_empty(store: LogStore, sign: SignFunc) -> Head:
     """The first head of a new log: zero records, the empty hash."""
     signed = sign(tlog.format_tree(tlog.Tree(0, tlog.EMPTY_HASH)))
-    store.conn.execute(
-        "INSERT OR IGNORE INTO heads VALUES (0, ?, ?)", (tlog.EMPTY_HASH, signed)
-    )
+    store.conn.execute("INSERT OR IGNORE INTO heads VALUES (0, ?, ?)", (tlog.EMPTY_HASH, signed))
     head = store.latest()
     assert head is not None
     return head

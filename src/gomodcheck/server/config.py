@@ -28,6 +28,12 @@ class ServerConfig:
     upstream_concurrency: int = 8
     graceful_shutdown: float = 10.0
     access_log: bool = True
+    # Mirror a public database: GOSUMDB syntax, "<name or key> [url]", e.g.
+    # "sum.golang.org https://proxy.golang.org/sumdb/sum.golang.org" ("" = no mirror).
+    mirror: str = ""
+    mirror_state: Path = Path()
+    # Seconds between checks of the upstream's latest tree head.
+    mirror_refresh: float = 5.0
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -38,7 +44,7 @@ class ServerConfig:
         return host.strip("[]") or "127.0.0.1", int(port)
 
 
-_PATH_FIELDS = {"key_file", "db"}
+_PATH_FIELDS = {"key_file", "db", "mirror_state"}
 
 
 def load_server_config(path: Path | None, overrides: Mapping[str, Any]) -> ServerConfig:

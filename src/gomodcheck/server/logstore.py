@@ -133,6 +133,13 @@ class LogStore:
         ).fetchone()
         return int(row[0]) if row else None
 
+    def lookup_record(self, path: str, version: str) -> tuple[int, bytes] | None:
+        """The record id and text for path@version, in one query (the lookup hot path)."""
+        row = self.conn.execute(
+            "SELECT id, data FROM records WHERE path = ? AND version = ?", (path, version)
+        ).fetchone()
+        return (int(row[0]), bytes(row[1])) if row else None
+
     def read_records(self, start: int, count: int) -> list[bytes]:
         rows = self.conn.execute(
             "SELECT id, data FROM records WHERE id >= ? AND id < ? ORDER BY id",

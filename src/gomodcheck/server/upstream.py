@@ -39,8 +39,7 @@ def _check_zip_prefix(zip_path: str, path: str, version: str) -> None:
             for info in zf.infolist():
                 if not dirhash.zip_member_name(info).startswith(prefix):
                     raise InputError(
-                        f"{path}@{version}: zip file contains {info.filename!r}, "
-                        f"outside {prefix}"
+                        f"{path}@{version}: zip file contains {info.filename!r}, outside {prefix}"
                     )
     except zipfile.BadZipFile as exc:
         raise InputError(f"{path}@{version}: not a valid zip file: {exc}") from exc

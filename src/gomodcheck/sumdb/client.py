@@ -89,6 +89,15 @@ class _Once:
         return result
 
 
+def _lookup_path(path: str, version: str) -> str:
+    try:
+        epath = escape_path(path)
+        evers = escape_version(version.removesuffix("/go.mod"))
+    except ValueError as exc:
+        raise VerificationError(f"{path}@{version}: {exc}") from None
+    return f"/lookup/{epath}@{evers}"
+
+
 class Client:
     """Looks up module hashes in one checksum database and proves every answer."""
 
@@ -118,6 +127,8 @@ class Client:
         self._verified: dict[Tile, bytes] = {}
         self._readers: dict[Tree, TileHashReader] = {}
         self._accepted: dict[bytes, Tree] = {}
+        # Prefetched, unverified answers by remote path; each is used at most once.
+        self._stash: dict[str, bytes] = {}
         self._saved: set[Tile] = set()
         stored = self.state.read_latest(self.name)
         if stored:
@@ -136,15 +147,71 @@ class Client:
 
     def lookup(self, path: str, version: str) -> list[str]:
         """The database's go.sum lines for path@version (version may end in /go.mod)."""
-        try:
-            epath = escape_path(path)
-            evers = escape_version(version.removesuffix("/go.mod"))
-        except ValueError as exc:
-            raise VerificationError(f"{path}@{version}: {exc}") from None
-        remote_path = f"/lookup/{epath}@{evers}"
+        remote_path = _lookup_path(path, version)
         text = self._records.do(remote_path, lambda: self._lookup(remote_path))
         prefix = f"{path} {version} "
         return [line for line in text.decode("utf-8").split("\n") if line.startswith(prefix)]
+
+    def prefetch(self, modules: Sequence[tuple[str, str]]) -> None:
+        """Fetch in bulk what lookups of these modules will need: the answers, then the tiles.
+
+        Nothing here is believed or cached: answers wait in memory until lookup() proves them.
+        Failures are left for lookup() to meet and report.
+        """
+        read_many = getattr(self.remote, "read_many", None)
+        if read_many is None:
+            return
+        paths: list[str] = []
+        for path, version in modules:
+            try:
+                rp = _lookup_path(path, version)
+            except VerificationError:
+                continue
+            if rp not in paths and self.state.read_cache(self.name + rp) is None:
+                paths.append(rp)
+        if not paths:
+            return
+        answers = read_many(paths, [MAX_LOOKUP] * len(paths))
+        by_note: dict[bytes, list[int]] = {}
+        with self._lock:
+            for rp, answer in zip(paths, answers, strict=True):
+                if isinstance(answer, bytes):
+                    self._stash[rp] = answer
+                    try:
+                        record_id, _, note = parse_record(answer)
+                    except MalformedError:
+                        continue
+                    by_note.setdefault(note, []).append(record_id)
+        for note, ids in by_note.items():
+            try:
+                tree = self._merge(note)
+            except GomodcheckError:
+                continue  # lookup() will meet the same problem and report it
+            reader = self._reader(tree)
+            indexes = [stored_hash_index(0, i) for i in ids if 0 <= i < tree.n]
+            try:
+                tiles = [t for t in reader.plan(indexes) if not self._tile_cached(t)]
+            except GomodcheckError:
+                continue
+            tile_paths = [f"/{t.path()}" for t in tiles]
+            got = read_many(tile_paths, [t.W * HASH_SIZE for t in tiles])
+            with self._lock:
+                for tp, answer in zip(tile_paths, got, strict=True):
+                    if isinstance(answer, bytes):
+                        self._stash[tp] = answer
+
+    def _tile_cached(self, tile: Tile) -> bool:
+        full = Tile(tile.H, tile.L, tile.N, 1 << tile.H)
+        return any(
+            self.state.read_cache(f"{self.name}/{t.path()}") is not None for t in {tile, full}
+        )
+
+    def _read_remote(self, path: str, max_size: int) -> bytes:
+        with self._lock:
+            stashed = self._stash.pop(path, None)
+        if stashed is not None and len(stashed) <= max_size:
+            return stashed
+        return self.remote.read(path, max_size=max_size)
 
     def _lookup(self, remote_path: str) -> bytes:
         key = self.name + remote_path
@@ -152,7 +219,7 @@ class Client:
         from_cache = data is not None
         if data is None:
             try:
-                data = self.remote.read(remote_path, max_size=MAX_LOOKUP)
+                data = self._read_remote(remote_path, MAX_LOOKUP)
             except OfflineError:
                 raise
             except NotFoundError as exc:
@@ -324,12 +391,12 @@ class Client:
         size = tile.W * HASH_SIZE
         try:
             try:
-                return self.remote.read(f"/{tile.path()}", max_size=size)
+                return self._read_remote(f"/{tile.path()}", size)
             except FetchError:
                 if tile == full:
                     raise
                 # A server may have dropped the partial tile once the full one exists.
-                data = self.remote.read(f"/{full.path()}", max_size=full.W * HASH_SIZE)
+                data = self._read_remote(f"/{full.path()}", full.W * HASH_SIZE)
                 return data[:size]
         except OfflineError:
             raise

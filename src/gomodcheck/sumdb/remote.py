@@ -10,7 +10,7 @@ Any other failure is fatal (fail closed).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from gomodcheck.errors import FetchError, NotFoundError
 from gomodcheck.fetcher import Fetcher
@@ -65,6 +65,22 @@ class HttpRemote:
 
     def read(self, path: str, *, max_size: int) -> bytes:
         return self.fetcher.fetch(join_url(self.base, path), max_size=max_size)
+
+    def read_many(self, paths: Sequence[str], max_sizes: Sequence[int]) -> list[bytes | FetchError]:
+        """Bulk reads (pipelined where the fetcher can); each answer is bytes or the error."""
+        base = self.base
+        urls = [join_url(base, p) for p in paths]
+        many = getattr(self.fetcher, "fetch_many", None)
+        if many is not None:
+            answers: list[bytes | FetchError] = many(urls, max_sizes)
+            return answers
+        out: list[bytes | FetchError] = []
+        for url, size in zip(urls, max_sizes, strict=True):
+            try:
+                out.append(self.fetcher.fetch(url, max_size=size))
+            except FetchError as exc:
+                out.append(exc)
+        return out
 
 
 def _try(specs: tuple[ProxySpec, ...], attempt: Callable[[str], str]) -> str:

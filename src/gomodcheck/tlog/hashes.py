@@ -70,13 +70,10 @@ def _trailing_zeros(x: int) -> int:
 
 def stored_hash_index(level: int, n: int) -> int:
     """Position of hash (level, n) in the dense storage order."""
-    # Level L's n'th hash follows level L+1's (2n+1)'th hash; descend to level 0.
-    n = ((n + 1) << level) - 1
-    i = 0
-    while n > 0:
-        i += n
-        n >>= 1
-    return i + level
+    # Level L's n'th hash follows level L+1's (2n+1)'th hash; descend to level 0, where record
+    # m's hash sits at m + m/2 + m/4 + ... = 2m - popcount(m).
+    m = ((n + 1) << level) - 1
+    return 2 * m - m.bit_count() + level
 
 
 def split_stored_hash_index(index: int) -> tuple[int, int]:

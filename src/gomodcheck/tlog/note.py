@@ -9,6 +9,7 @@ from gomodcheck.tlog.hashes import MalformedError, format_hash, parse_hash
 
 _TREE_PREFIX = b"go.sum database tree\n"
 _DECIMAL = re.compile(r"0|[1-9][0-9]*")
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def is_valid_record_text(text: bytes) -> bool:
         return False
     if not s.endswith("\n") or "\n\n" in s:
         return False
-    return not any(ord(c) < 0x20 and c != "\n" for c in s)
+    return _CONTROL.search(s) is None
 
 
 def format_record(record_id: int, text: bytes) -> bytes:

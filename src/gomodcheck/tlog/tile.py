@@ -7,6 +7,7 @@ See https://research.swtch.com/tlog#tiling_a_log.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -114,11 +115,20 @@ def tile_for_index(h: int, index: int) -> Tile:
 
 
 def _tile_hash(data: bytes) -> bytes:
-    """The subtree hash over the 2**k hashes in data, hashed level by level."""
-    level = [data[i : i + HASH_SIZE] for i in range(0, len(data), HASH_SIZE)]
-    while len(level) > 1:
-        level = [node_hash(level[i], level[i + 1]) for i in range(0, len(level), 2)]
-    return level[0]
+    """The subtree hash over the 2**k hashes in data, hashed level by level.
+
+    Siblings are adjacent in data, so each node hashes one 64-byte slice: this is the hot loop
+    of verifying tiles, kept to one hashlib call per node.
+    """
+    sha256 = hashlib.sha256
+    while len(data) > HASH_SIZE:
+        data = b"".join(
+            [
+                sha256(b"\x01" + data[i : i + 2 * HASH_SIZE]).digest()
+                for i in range(0, len(data), 2 * HASH_SIZE)
+            ]
+        )
+    return data
 
 
 def hash_from_tile(t: Tile, data: bytes, index: int) -> bytes:
@@ -207,9 +217,16 @@ class TileHashReader:
         self.known: Mapping[Tile, bytes] = known if known is not None else {}
         self._root_checked = False
 
-    def read_hashes(self, indexes: Sequence[int], /) -> list[bytes]:
+    def plan(self, indexes: Sequence[int]) -> list[Tile]:
+        """The tiles read_hashes(indexes) reads (not those already known), parents first."""
         if not indexes:
             return []
+        tiles = self._plan(indexes)[0]
+        return [t for t in tiles if t not in self.known]
+
+    def _plan(
+        self, indexes: Sequence[int]
+    ) -> tuple[list[Tile], dict[Tile, int], list[int], list[int], list[int]]:
         h = self.reader.height()
         n = self.tree.n
         order: dict[Tile, int] = {}
@@ -250,6 +267,14 @@ class TileHashReader:
             p0 = tile_parent(tile, 0, n)
             assert p0 is not None
             index_order.append(order[p0])
+
+        return tiles, order, stx, stx_order, index_order
+
+    def read_hashes(self, indexes: Sequence[int], /) -> list[bytes]:
+        if not indexes:
+            return []
+        n = self.tree.n
+        tiles, order, stx, stx_order, index_order = self._plan(indexes)
 
         unknown = [t for t in tiles if t not in self.known]
         fetched = self.reader.read_tiles(unknown) if unknown else []

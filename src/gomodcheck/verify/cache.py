@@ -13,15 +13,14 @@ from __future__ import annotations
 
 import os
 import stat
-import threading
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
 from gomodcheck import dirhash
-from gomodcheck.digestcache import DigestCache, Identity
+from gomodcheck.digestcache import DigestCache, DigestView, Entry, Identity, Known
 from gomodcheck.errors import InputError
 from gomodcheck.findings import Finding, Location, Report, Rule, Severity
 from gomodcheck.gosum import GoSum, parse_gosum
@@ -127,20 +126,12 @@ class CacheResult:
 
 
 class _Hasher:
-    """Hashes files through the digest cache; counts what it hashed and what it reused."""
+    """Hashes files through a digest view; counts what it hashed and what it reused."""
 
-    def __init__(self, digests: DigestCache) -> None:
-        self.digests = digests
+    def __init__(self, view: DigestView) -> None:
+        self.view = view
         self.hashed = 0
         self.reused = 0
-        self._lock = threading.Lock()
-
-    def _count(self, *, reused: bool) -> None:
-        with self._lock:
-            if reused:
-                self.reused += 1
-            else:
-                self.hashed += 1
 
     def file(self, fs_path: str) -> str:
         st = os.lstat(fs_path)
@@ -148,26 +139,25 @@ class _Hasher:
         cacheable = stat.S_ISREG(st.st_mode)
         ident = Identity.of(st)
         if cacheable:
-            known = self.digests.get(fs_path, ident)
+            known = self.view.get(fs_path, ident)
             if known is not None:
-                self._count(reused=True)
+                self.reused += 1
                 return known
         digest = dirhash.hash_file(fs_path)
-        self._count(reused=False)
+        self.hashed += 1
         if cacheable:
-            self.digests.put(fs_path, ident, digest)
+            self.view.put(fs_path, ident, digest)
         return digest
 
     def zip(self, zip_path: str) -> str:
-        st = Path(zip_path).stat()
-        ident = Identity.of(st)
-        known = self.digests.get(zip_path, ident)
+        ident = Identity.of(Path(zip_path).stat())
+        known = self.view.get(zip_path, ident)
         if known is not None:
-            self._count(reused=True)
+            self.reused += 1
             return known
         h = dirhash.hash_zip(zip_path)
-        self._count(reused=False)
-        self.digests.put(zip_path, ident, h)
+        self.hashed += 1
+        self.view.put(zip_path, ident, h)
         return h
 
     def dir(self, root: Path, prefix: str) -> list[dirhash.FileDigest]:
@@ -175,23 +165,28 @@ class _Hasher:
         return [dirhash.FileDigest(name, self.file(fs)) for name, fs in files]
 
 
-def diff_dir_against_zip(dir_digests: Sequence[dirhash.FileDigest],
-                         zip_digests: Sequence[dirhash.FileDigest],
-                         prefix: str) -> tuple[FileChange, ...]:
+def diff_dir_against_zip(
+    dir_digests: Sequence[dirhash.FileDigest],
+    zip_digests: Sequence[dirhash.FileDigest],
+    prefix: str,
+) -> tuple[FileChange, ...]:
     """Files added to, removed from or changed in the directory, relative to the zip."""
     cut = len(prefix) + 1
     in_dir = {d.name[cut:]: d.sha256 for d in dir_digests}
-    in_zip = {d.name[cut:]: d.sha256 for d in zip_digests
-              if d.name.startswith(prefix + "/") and not d.name.endswith("/")}
+    in_zip = {
+        d.name[cut:]: d.sha256
+        for d in zip_digests
+        if d.name.startswith(prefix + "/") and not d.name.endswith("/")
+    }
     changes = [FileChange(n, Change.ADDED) for n in in_dir if n not in in_zip]
     changes += [FileChange(n, Change.REMOVED) for n in in_zip if n not in in_dir]
-    changes += [FileChange(n, Change.CHANGED) for n in in_dir
-                if n in in_zip and in_zip[n] != in_dir[n]]
+    changes += [
+        FileChange(n, Change.CHANGED) for n in in_dir if n in in_zip and in_zip[n] != in_dir[n]
+    ]
     return tuple(sorted(changes, key=lambda c: (c.name, c.change.value)))
 
 
-def check_module(cache: ModCache, hasher: _Hasher, mv: ModuleVersion,
-                 ref: GoSumRef) -> ModuleCheck:
+def check_module(cache: ModCache, hasher: _Hasher, mv: ModuleVersion, ref: GoSumRef) -> ModuleCheck:
     base = ModuleCheck(mv, ref)
     try:
         zip_path = cache.zip_path(mv)
@@ -241,10 +236,49 @@ def check_gomod(cache: ModCache, mv: ModuleVersion, ref: GoSumRef) -> GoModCheck
     return GoModCheck(mv, ref, dirhash.hash_gomod(data))
 
 
-def verify_cache(gosums: Sequence[GoSum], cache: ModCache, digests: DigestCache, *,
-                 jobs: int = 0,
-                 progress: Callable[[int, int], None] | None = None) -> CacheResult:
-    """Check every module version the go.sum files name against the module cache."""
+@dataclass(frozen=True)
+class _Task:
+    root: Path
+    module: ModuleVersion
+    ref: GoSumRef
+    known: Known
+
+
+@dataclass(frozen=True)
+class _Done:
+    check: ModuleCheck
+    new: list[Entry]
+    hashed: int
+    reused: int
+
+
+def _run_task(task: _Task) -> _Done:
+    """One module, in a worker process: everything it needs travels with it."""
+    hasher = _Hasher(DigestView(task.known))
+    check = check_module(ModCache(task.root), hasher, task.module, task.ref)
+    return _Done(check, hasher.view.new, hasher.hashed, hasher.reused)
+
+
+def _cache_prefixes(cache: ModCache, mv: ModuleVersion) -> list[str]:
+    try:
+        return [str(cache.extracted_dir(mv)), str(cache.zip_path(mv))]
+    except ValueError:
+        return []
+
+
+def verify_cache(
+    gosums: Sequence[GoSum],
+    cache: ModCache,
+    digests: DigestCache,
+    *,
+    jobs: int = 0,
+    progress: Callable[[int, int], None] | None = None,
+) -> CacheResult:
+    """Check every module version the go.sum files name against the module cache.
+
+    Modules are checked in jobs worker processes (0: one per CPU): hashing many small files is
+    Python-bound, so threads would queue on the GIL. jobs=1 checks in this process.
+    """
     zips: dict[ModuleVersion, GoSumRef] = {}
     mods: dict[ModuleVersion, GoSumRef] = {}
     for gosum in gosums:
@@ -252,30 +286,40 @@ def verify_cache(gosums: Sequence[GoSum], cache: ModCache, digests: DigestCache,
             target = mods if ln.is_gomod else zips
             mv = ModuleVersion(ln.path, ln.version)
             if mv not in target:
-                target[mv] = GoSumRef(gosum.filename, ln.line, ln.column,
-                                      gosum.hashes(ln.path, ln.version, ln.is_gomod))
-    prefixes = []
-    for mv in zips:
-        try:
-            prefixes += [str(cache.extracted_dir(mv)), str(cache.zip_path(mv))]
-        except ValueError:
-            continue
-    digests.load(prefixes)
-    hasher = _Hasher(digests)
-    # Small files keep the GIL busy, so more threads than CPUs only adds contention.
+                target[mv] = GoSumRef(
+                    gosum.filename,
+                    ln.line,
+                    ln.column,
+                    gosum.hashes(ln.path, ln.version, ln.is_gomod),
+                )
+    tasks = [
+        _Task(cache.root, mv, ref, digests.snapshot(_cache_prefixes(cache, mv)))
+        for mv, ref in zips.items()
+    ]
     workers = jobs or min(8, os.cpu_count() or 1)
-    done = 0
-    checks: list[ModuleCheck] = []
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(check_module, cache, hasher, mv, ref) for mv, ref in zips.items()]
-        for fut in futures:
-            checks.append(fut.result())
-            done += 1
+    results: list[_Done] = []
+    if workers == 1 or len(tasks) < 2:
+        results_iter: Iterable[_Done] = map(_run_task, tasks)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        results_iter = pool.map(_run_task, tasks, chunksize=4)
+    try:
+        for done in results_iter:
+            results.append(done)
             if progress:
-                progress(done, len(futures))
+                progress(len(results), len(tasks))
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     gomods = tuple(check_gomod(cache, mv, ref) for mv, ref in mods.items())
-    digests.flush()
-    return CacheResult(tuple(checks), gomods, hasher.hashed, hasher.reused)
+    digests.store(e for d in results for e in d.new)
+    return CacheResult(
+        tuple(d.check for d in results),
+        gomods,
+        sum(d.hashed for d in results),
+        sum(d.reused for d in results),
+    )
 
 
 def read_gosums(directory: Path) -> list[GoSum]:
@@ -301,53 +345,100 @@ def read_gosums(directory: Path) -> list[GoSum]:
 
 # --- findings ---------------------------------------------------------------------------------
 
-RULES: dict[str, Rule] = {r.id: r for r in (
-    Rule("CACHE001", "cache-zip-modified", "module zip in the cache has been modified",
-         "The zip's h1: hash differs from the .ziphash the go command wrote when it downloaded and "
-         "verified the zip (`go mod verify`: zip has been modified).",
-         help_text="Remove the module from the cache (`go clean -modcache`, or delete its files) "
-         "and download it again; find out what wrote to the module cache.",
-         security_severity=7.5, tags=("security", "supply-chain")),
-    Rule("CACHE002", "cache-dir-modified", "extracted module directory has been modified",
-         "The extracted directory's h1: hash differs from the .ziphash (`go mod verify`: dir has "
-         "been modified). The finding lists each file added, removed or changed against the zip.",
-         help_text="Delete the module's directory in the module cache and run `go mod download`; "
-         "builds must not write into GOMODCACHE (it is read-only unless -modcacherw).",
-         security_severity=7.5, tags=("security", "supply-chain")),
-    Rule("CACHE003", "cache-gosum-mismatch", "cached module does not match go.sum",
-         "The module cache holds content whose hash is not the one go.sum records: the go command "
-         "stops with 'checksum mismatch' (SECURITY ERROR) when it meets it.",
-         help_text="Do not edit go.sum to match the cache. Check the hash against the checksum "
-         "database (`gomodcheck verify --sumdb`), then clear the cached copy that is wrong.",
-         security_severity=8.0, tags=("security", "supply-chain")),
-    Rule("CACHE004", "cache-gomod-mismatch", "cached go.mod does not match go.sum",
-         "The .mod file in cache/download hashes differently from go.sum's '/go.mod' line.",
-         help_text="Check go.sum against the checksum database, then delete the cached .mod file.",
-         security_severity=8.0, tags=("security", "supply-chain")),
-    Rule("CACHE005", "cache-missing-ziphash", "module in the cache has no .ziphash",
-         "The zip or directory is present but the .ziphash is missing, so the cache cannot say "
-         "what content it verified (`go mod verify`: missing ziphash).",
-         help_text="Delete the module from the cache and download it again.",
-         default_severity=Severity.ERROR),
-    Rule("CACHE006", "cache-partial-extraction", "module extraction was interrupted",
-         "A .partial file marks an extraction that did not finish; the go command re-extracts.",
-         help_text="Run `go mod download` to finish the extraction.",
-         default_severity=Severity.WARNING),
-    Rule("CACHE007", "cache-unreadable", "cached module could not be read",
-         "A cached zip, directory or .mod file could not be read or is not a valid zip.",
-         help_text="Delete the module from the cache and download it again."),
-)}
+RULES: dict[str, Rule] = {
+    r.id: r
+    for r in (
+        Rule(
+            "CACHE001",
+            "cache-zip-modified",
+            "module zip in the cache has been modified",
+            "The zip's h1: hash differs from the .ziphash the go command wrote when it "
+            "downloaded and verified the zip (`go mod verify`: zip has been modified).",
+            help_text="Remove the module from the cache (`go clean -modcache`, or delete its "
+            "files) and download it again; find out what wrote to the module cache.",
+            security_severity=7.5,
+            tags=("security", "supply-chain"),
+        ),
+        Rule(
+            "CACHE002",
+            "cache-dir-modified",
+            "extracted module directory has been modified",
+            "The extracted directory's h1: hash differs from the .ziphash (`go mod verify`: "
+            "dir has been modified). The finding lists each file added, removed or changed "
+            "against the zip.",
+            help_text="Delete the module's directory in the module cache and run `go mod "
+            "download`; builds must not write into GOMODCACHE (read-only unless -modcacherw).",
+            security_severity=7.5,
+            tags=("security", "supply-chain"),
+        ),
+        Rule(
+            "CACHE003",
+            "cache-gosum-mismatch",
+            "cached module does not match go.sum",
+            "The module cache holds content whose hash is not the one go.sum records: the go "
+            "command stops with 'checksum mismatch' (SECURITY ERROR) when it meets it.",
+            help_text="Do not edit go.sum to match the cache. Check the hash against the checksum "
+            "database (`gomodcheck verify --sumdb`), then clear the cached copy that is wrong.",
+            security_severity=8.0,
+            tags=("security", "supply-chain"),
+        ),
+        Rule(
+            "CACHE004",
+            "cache-gomod-mismatch",
+            "cached go.mod does not match go.sum",
+            "The .mod file in cache/download hashes differently from go.sum's '/go.mod' line.",
+            help_text="Check go.sum against the checksum database, then delete the cached .mod "
+            "file.",
+            security_severity=8.0,
+            tags=("security", "supply-chain"),
+        ),
+        Rule(
+            "CACHE005",
+            "cache-missing-ziphash",
+            "module in the cache has no .ziphash",
+            "The zip or directory is present but the .ziphash is missing, so the cache cannot say "
+            "what content it verified (`go mod verify`: missing ziphash).",
+            help_text="Delete the module from the cache and download it again.",
+            default_severity=Severity.ERROR,
+        ),
+        Rule(
+            "CACHE006",
+            "cache-partial-extraction",
+            "module extraction was interrupted",
+            "A .partial file marks an extraction that did not finish; the go command re-extracts.",
+            help_text="Run `go mod download` to finish the extraction.",
+            default_severity=Severity.WARNING,
+        ),
+        Rule(
+            "CACHE007",
+            "cache-unreadable",
+            "cached module could not be read",
+            "A cached zip, directory or .mod file could not be read or is not a valid zip.",
+            help_text="Delete the module from the cache and download it again.",
+        ),
+    )
+}
 
 
 def to_report(result: CacheResult, report: Report, *, max_files: int = 50) -> Report:
     """One finding per problem, located at the go.sum line that names the module."""
 
-    def add(rule_id: str, message: str, where: Location, mv: ModuleVersion,
-            evidence: Sequence[str] = ()) -> None:
+    def add(
+        rule_id: str, message: str, where: Location, mv: ModuleVersion, evidence: Sequence[str] = ()
+    ) -> None:
         rule = RULES[rule_id]
-        report.add(Finding(rule_id, rule.default_severity, message, where,
-                           evidence=tuple(evidence), fix=rule.help_text,
-                           properties={"module": mv.path, "version": mv.version}), rule)
+        report.add(
+            Finding(
+                rule_id,
+                rule.default_severity,
+                message,
+                where,
+                evidence=tuple(evidence),
+                fix=rule.help_text,
+                properties={"module": mv.path, "version": mv.version},
+            ),
+            rule,
+        )
 
     for c in result.modules:
         where = c.ref.location
@@ -359,11 +450,20 @@ def to_report(result: CacheResult, report: Report, *, max_files: int = 50) -> Re
         if c.ziphash is None and (c.zip_hash is not None or c.dir_hash is not None):
             add("CACHE005", f"{subject}: missing ziphash", where, c.module)
         if c.partial:
-            add("CACHE006", f"{subject}: extraction was interrupted (.partial present)",
-                where, c.module)
+            add(
+                "CACHE006",
+                f"{subject}: extraction was interrupted (.partial present)",
+                where,
+                c.module,
+            )
         if c.zip_modified:
-            add("CACHE001", f"{subject}: zip has been modified", where, c.module,
-                [f".ziphash: {c.ziphash}", f"zip:      {c.zip_hash}"])
+            add(
+                "CACHE001",
+                f"{subject}: zip has been modified",
+                where,
+                c.module,
+                [f".ziphash: {c.ziphash}", f"zip:      {c.zip_hash}"],
+            )
         if c.dir_modified:
             lines = [f"{fc.change.value}: {fc.name}" for fc in c.dir_changes[:max_files]]
             if len(c.dir_changes) > max_files:
@@ -371,19 +471,34 @@ def to_report(result: CacheResult, report: Report, *, max_files: int = 50) -> Re
             if not c.dir_changes and c.zip_hash is None:
                 lines.append("no zip in the cache to compare file by file")
             summary = _change_summary(c.dir_changes)
-            add("CACHE002", f"{subject}: dir has been modified{summary}", where, c.module,
-                [f"expected: {c.reference}", f"dir:      {c.dir_hash}", *lines])
+            add(
+                "CACHE002",
+                f"{subject}: dir has been modified{summary}",
+                where,
+                c.module,
+                [f"expected: {c.reference}", f"dir:      {c.dir_hash}", *lines],
+            )
         if c.gosum_mismatch:
-            add("CACHE003", f"{subject}: module cache content does not match go.sum", where,
-                c.module, [f"go.sum: {h}" for h in c.ref.expected] + [f"cache:  {c.reference}"])
+            add(
+                "CACHE003",
+                f"{subject}: module cache content does not match go.sum",
+                where,
+                c.module,
+                [f"go.sum: {h}" for h in c.ref.expected] + [f"cache:  {c.reference}"],
+            )
     for g in result.gomods:
         where = g.ref.location
         subject = f"{g.module.path}@{g.module.version}/go.mod"
         if g.error:
             add("CACHE007", f"{subject}: {g.error}", where, g.module)
         elif g.mismatch:
-            add("CACHE004", f"{subject}: cached go.mod does not match go.sum", where, g.module,
-                [f"go.sum: {h}" for h in g.ref.expected] + [f"cache:  {g.actual}"])
+            add(
+                "CACHE004",
+                f"{subject}: cached go.mod does not match go.sum",
+                where,
+                g.module,
+                [f"go.sum: {h}" for h in g.ref.expected] + [f"cache:  {g.actual}"],
+            )
     report.summary.update(summarize(result))
     return report
 
@@ -399,8 +514,17 @@ def summarize(result: CacheResult) -> dict[str, int | str]:
     return {
         "modules in go.sum": len(result.modules),
         "modules in cache": len(present),
-        "modules verified": sum(1 for c in present if not (
-            c.errors or c.zip_modified or c.dir_modified or c.gosum_mismatch or c.ziphash is None)),
+        "modules verified": sum(
+            1
+            for c in present
+            if not (
+                c.errors
+                or c.zip_modified
+                or c.dir_modified
+                or c.gosum_mismatch
+                or c.ziphash is None
+            )
+        ),
         "go.mod files checked": sum(1 for g in result.gomods if g.actual is not None),
         "files hashed": result.files_hashed,
         "files reused from the hash cache": result.files_reused,

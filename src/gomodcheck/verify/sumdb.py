@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from gomodcheck.errors import InputError
-from gomodcheck.fetcher import Fetcher, HttpFetcher
+from gomodcheck.fetcher import Fetcher, FetchPolicy, HttpFetcher
 from gomodcheck.findings import Finding, Location, Report, Rule, Severity
 from gomodcheck.goenv import GoEnv
 from gomodcheck.gosum import GoSum, GoSumLine, parse_gosum
@@ -123,6 +123,10 @@ def verify_gosums(
         keys = sorted({(line.path, line.go_version) for _, line in todo})
         if client.offline:
             workers = 1  # only local work: threads would add nothing but overhead
+        else:
+            # Bulk-fetch answers and tiles first; then the proofs run from memory.
+            client.prefetch(keys)
+            workers = 1
         answers = _lookup_all(client, keys, workers, progress)
         for name, line in todo:
             answer = answers[(line.path, line.go_version)]
@@ -218,7 +222,7 @@ def open_client(
         return Client(config.key, None, state)
     specs = parse_proxy_list(env.get("GOPROXY"), env.get("GONOPROXY"))
     if fetcher is None:
-        fetcher = HttpFetcher()
+        fetcher = HttpFetcher(FetchPolicy.from_environ(env.process))
     return Client(config.key, HttpRemote(config, specs, fetcher), state)
 
 

@@ -21,6 +21,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from gomodcheck import note
 from gomodcheck.module import escape_path, escape_version
 
 GREET = "corp.example.com/greet"
@@ -103,8 +104,6 @@ def free_port() -> int:
 
 
 def keygen(name: str, out: Path) -> tuple[Path, str]:
-    from gomodcheck import note
-
     skey, vkey = note.generate_key(name)
     out.mkdir(parents=True, exist_ok=True)
     key_file = out / f"{name}.key"
@@ -125,7 +124,7 @@ class RunningServer:
 
     def get(self, path: str, timeout: float = 30.0) -> tuple[int, bytes]:
         try:
-            with urllib.request.urlopen(self.url + path, timeout=timeout) as resp:  # noqa: S310
+            with urllib.request.urlopen(self.url + path, timeout=timeout) as resp:
                 return int(resp.status), resp.read()
         except urllib.error.HTTPError as exc:
             return int(exc.code), exc.read()
@@ -142,16 +141,17 @@ class RunningServer:
 
 
 def start_server(
-    key_file: Path, db: Path, log: Path, *, upstream: str = "", lifetime: float = 300.0,
-    extra: tuple[str, ...] = (),
+    key_file: Path | None, db: Path | None, log: Path, *, upstream: str = "",
+    lifetime: float = 300.0, extra: tuple[str, ...] = (), port: int = 0,
 ) -> RunningServer:
     """Start `gomodcheck sumdb serve` on a free loopback port; it exits by itself after lifetime."""
-    port = free_port()
+    port = port or free_port()
     args = [
         sys.executable, "-m", "gomodcheck", "sumdb", "serve",
-        "--key", str(key_file), "--db", str(db), "--listen", f"127.0.0.1:{port}",
-        "--lifetime", str(lifetime), *extra,
+        "--listen", f"127.0.0.1:{port}", "--lifetime", str(lifetime), *extra,
     ]
+    if key_file is not None and db is not None:
+        args += ["--key", str(key_file), "--db", str(db)]
     if upstream:
         args += ["--upstream", upstream]
     with log.open("ab") as handle:

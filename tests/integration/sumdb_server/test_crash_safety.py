@@ -9,6 +9,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -28,14 +29,14 @@ class HttpTiles:
     def height(self) -> int:
         return 8
 
-    def read_tiles(self, tiles: list[tlog.Tile], /) -> list[bytes]:
+    def read_tiles(self, tiles: Sequence[tlog.Tile], /) -> list[bytes]:
         out = []
         for t in tiles:
-            with urllib.request.urlopen(f"{self.url}/{t.path()}", timeout=30) as resp:  # noqa: S310
+            with urllib.request.urlopen(f"{self.url}/{t.path()}", timeout=30) as resp:
                 out.append(resp.read())
         return out
 
-    def save_tiles(self, tiles: list[tlog.Tile], data: list[bytes], /) -> None:
+    def save_tiles(self, tiles: Sequence[tlog.Tile], data: Sequence[bytes], /) -> None:
         return None
 
 
@@ -49,7 +50,7 @@ class Burst:
 
     def lookup(self, version: str) -> tuple[str, bytes] | None:
         try:
-            with urllib.request.urlopen(f"{self.url}/lookup/{BURST}@{version}", timeout=30) as resp:  # noqa: S310
+            with urllib.request.urlopen(f"{self.url}/lookup/{BURST}@{version}", timeout=30) as resp:
                 body: bytes = resp.read()
         except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
             return None

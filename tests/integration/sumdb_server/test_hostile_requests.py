@@ -129,7 +129,7 @@ def test_parallel_lookups_of_one_new_module_add_it_once(server: tuple[fixtures.R
     url = f"{srv.url}/lookup/corp.example.com/!words@v1.1.0"
 
     def fetch(_: int) -> bytes:
-        with urllib.request.urlopen(url, timeout=30) as resp:  # noqa: S310
+        with urllib.request.urlopen(url, timeout=30) as resp:
             return bytes(resp.read())
 
     with ThreadPoolExecutor(max_workers=32) as pool:

@@ -36,8 +36,13 @@ def go_env() -> dict[str, str]:
 
 def run_go(args: list[str], cwd: Path, timeout: float = 900) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [shutil.which("go") or "go", *args], cwd=cwd, env=go_env(), capture_output=True,
-        text=True, timeout=timeout, check=False,
+        [shutil.which("go") or "go", *args],
+        cwd=cwd,
+        env=go_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
     )
 
 
@@ -58,7 +63,7 @@ def fetch_project(modver: str, dest: Path, subdir: str = "") -> Path:
         for name in z.namelist():
             if not name.startswith(prefix) or name.endswith("/"):
                 continue
-            out = dest / name[len(prefix):]
+            out = dest / name[len(prefix) :]
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(z.read(name))
     root = dest / subdir if subdir else dest
@@ -119,9 +124,7 @@ def tidy_diff(root: Path) -> TidyDiff:
             f = line[1:].split()
             if len(f) == 3:
                 (added if line[0] == "+" else removed).add(f"{f[0]} {f[1]}")
-    gomod_changed = any(
-        ln.startswith("--- current/go.mod") for ln in r.stdout.splitlines()
-    )
+    gomod_changed = any(ln.startswith("--- current/go.mod") for ln in r.stdout.splitlines())
     return TidyDiff(r.returncode, gomod_changed, frozenset(added), frozenset(removed), r.stderr)
 
 

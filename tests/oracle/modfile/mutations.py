@@ -24,6 +24,7 @@ EDGE_CASES: list[tuple[str, str, bytes]] = [
     ("nbsp", "gomod", "module\u00a0x\n".encode()),
     ("zwsp", "gomod", "module x\u200b\n".encode()),
     ("unicode-path", "gomod", "module exämple.com/ü\n".encode()),
+    ("unicode-15-char", "gomod", "module example.com/\U00031350\n".encode()),
     ("line-separator", "gomod", "module x\u2028y\n".encode()),
     ("html-chars-path", "gomod", b"module a<b>&c\n"),
     ("quoted-module", "gomod", b'module "example.com/x"\n'),
@@ -244,3 +245,20 @@ def mutations(count: int, seed: int = 2) -> Iterator[tuple[str, str, bytes]]:
                 break
             lines = _mutate(rng, lines)
         yield f"{src.name}#{n}", kind, "\n".join(lines).encode()
+
+
+_SOUP = [
+    b"module", b"go", b"require", b"replace", b"retract", b"use", b"godebug", b"toolchain",
+    b"tool", b"ignore", b"exclude", b"(", b")", b"[", b"]", b",", b"=>", b"//", b"/*", b"\n",
+    b" ", b"\t", b"\r", b'"', b"`", b"\\", b"v1.2.3", b"1.21", b"go1.2", b"a.b/c", b"a.b/c/v2",
+    b"../d", b"k=v", b"x", b"/", b"*", b"\\x41", b"\\u00e9", b"indirect", b"Deprecated:",
+    b"\xff", b"\xc3", b"\xe2\x80\xa8", b"\xef\xbb\xbf", b"\x00",
+]
+
+
+def token_soup(count: int, seed: int = 3) -> Iterator[tuple[str, str, bytes]]:
+    """count random sequences of go.mod tokens, punctuation and bad bytes."""
+    rng = random.Random(seed)
+    for n in range(count):
+        data = b"".join(rng.choice(_SOUP) for _ in range(1 + rng.randrange(30)))
+        yield f"soup#{n}", rng.choice(["gomod", "gowork"]), data

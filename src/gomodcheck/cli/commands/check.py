@@ -11,20 +11,51 @@ from gomodcheck.cli.common import emit, fail_on_option, format_option
 
 @click.command("check")
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--go-version", default="", envvar="GOMODCHECK_GO_VERSION",
-              help="The Go version CI builds with (e.g. 1.22.3); go/toolchain lines are checked against it.")
-@click.option("--modcache", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Module cache to read go.mod files and sources from (default: GOMODCACHE).")
-@click.option("--proxy-dir", "proxy_dirs", multiple=True,
-              help="A module proxy directory on disk (path or file:// URL), searched after the module cache. Repeatable.")
-@click.option("--online", is_flag=True, default=False,
-              help="Fetch go.mod files missing locally through GOPROXY (by default check never uses the network).")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="gomodcheck.toml to use instead of the nearest one.")
+@click.option(
+    "--go-version",
+    default="",
+    envvar="GOMODCHECK_GO_VERSION",
+    help="The Go version CI builds with (e.g. 1.22.3); go/toolchain lines are checked against it.",
+)
+@click.option(
+    "--modcache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Module cache to read go.mod files and sources from (default: GOMODCACHE).",
+)
+@click.option(
+    "--proxy-dir",
+    "proxy_dirs",
+    multiple=True,
+    help="A module proxy directory on disk (path or file:// URL), searched after the module "
+    "cache. Repeatable.",
+)
+@click.option(
+    "--online",
+    is_flag=True,
+    default=False,
+    help="Fetch go.mod files missing locally through GOPROXY (by default check never uses "
+    "the network).",
+)
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="gomodcheck.toml to use instead of the nearest one.",
+)
 @format_option
 @fail_on_option
-def command(directory: Path, go_version: str, modcache: Path | None, proxy_dirs: tuple[str, ...],
-            online: bool, config_path: Path | None, output_format: str, fail_on: str) -> int:
+def command(  # noqa: PLR0917 - click passes every option positionally
+    directory: Path,
+    go_version: str,
+    modcache: Path | None,
+    proxy_dirs: tuple[str, ...],
+    online: bool,
+    config_path: Path | None,
+    output_format: str,
+    fail_on: str,
+) -> int:
     """Check that go.mod and go.sum are what `go mod tidy` would write, offline.
 
     Reports missing and extraneous go.sum lines (with the go command's error), untidy
@@ -42,7 +73,9 @@ def command(directory: Path, go_version: str, modcache: Path | None, proxy_dirs:
     table = config.section("check")
     base = config.path.parent if config.path else root
     env = GoEnv.from_environ()
-    cache_root = modcache or (base / str(table["modcache"]) if "modcache" in table else env.gomodcache)
+    cache_root = modcache or (
+        base / str(table["modcache"]) if "modcache" in table else env.gomodcache
+    )
     dirs = [cache_root / "cache" / "download"]
     for d in (*proxy_dirs, *[str(x) for x in table.get("proxy_dirs", [])]):
         p = Path(d.removeprefix("file://"))
@@ -53,8 +86,11 @@ def command(directory: Path, go_version: str, modcache: Path | None, proxy_dirs:
         from gomodcheck.proxy.client import ProxyClient  # noqa: PLC0415
         from gomodcheck.proxy.spec import parse_proxy_list  # noqa: PLC0415
 
-        proxy = ProxyClient(parse_proxy_list(env.get("GOPROXY"), env.get("GONOPROXY")), HttpFetcher(),
-                            env.get("GONOPROXY"))
+        proxy = ProxyClient(
+            parse_proxy_list(env.get("GOPROXY"), env.get("GONOPROXY")),
+            HttpFetcher(),
+            env.get("GONOPROXY"),
+        )
     sources = ModuleSources(dirs, cache_root, root, proxy)
     options = CheckOptions(sources, go_version, Policy.from_table(table), env.get("GOPRIVATE"))
     report = run_check(root, options)

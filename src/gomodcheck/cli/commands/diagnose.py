@@ -13,16 +13,35 @@ from gomodcheck.errors import InputError
 
 @click.command(name="diagnose", context_settings={"ignore_unknown_options": True})
 @click.argument("args", nargs=-1, type=click.UNPROCESSED)
-@click.option("--dir", "directory", type=click.Path(file_okay=False, path_type=Path), default=".",
-              show_default=True, help="The checked-out repository, for offline confirmation.")
-@click.option("--online", is_flag=True,
-              help="Also consult proxy.golang.org and the verified checksum database.")
-@click.option("--run", "run", is_flag=True,
-              help="Run the command after --, stream its output to stderr, then diagnose it.")
+@click.option(
+    "--dir",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    show_default=True,
+    help="The checked-out repository, for offline confirmation.",
+)
+@click.option(
+    "--online",
+    is_flag=True,
+    help="Also consult proxy.golang.org and the verified checksum database.",
+)
+@click.option(
+    "--run",
+    "run",
+    is_flag=True,
+    help="Run the command after --, stream its output to stderr, then diagnose it.",
+)
 @format_option
 @fail_on_option
-def command(args: tuple[str, ...], directory: Path, online: bool, run: bool,
-            output_format: str, fail_on: str) -> int:
+def command(
+    args: tuple[str, ...],
+    directory: Path,
+    online: bool,
+    run: bool,
+    output_format: str,
+    fail_on: str,
+) -> int:
     """Explain a failing log: LOGFILE, or - / nothing for stdin.
 
     \b
@@ -41,12 +60,19 @@ def command(args: tuple[str, ...], directory: Path, online: bool, run: bool,
 
         proc = start(args)
         assert proc.stdout is not None
-        report = diagnose(Tee(proc.stdout.fileno(), sys.stderr.buffer), log_name=" ".join(args),
-                          directory=root, online=online)
+        report = diagnose(
+            Tee(proc.stdout.fileno(), sys.stderr.buffer),
+            log_name=" ".join(args),
+            directory=root,
+            online=online,
+        )
         status = proc.wait()
         code = emit(report, output_format, fail_on)
         if code == 0 and status != 0:
-            click.echo(f"gomodcheck: the command exited {status}; no module failure in its output", err=True)
+            click.echo(
+                f"gomodcheck: the command exited {status}; no module failure in its output",
+                err=True,
+            )
             return 1
         return code
     if len(args) > 1:

@@ -11,15 +11,36 @@ import click
 
 @click.command("graph")
 @click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--format", "output_format", type=click.Choice(["json", "dot", "mermaid", "text"]),
-              default="text", show_default=True, help="Output format.")
-@click.option("--modcache", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Module cache to read go.mod files from (default: GOMODCACHE).")
-@click.option("--proxy-dir", "proxy_dirs", multiple=True,
-              help="A module proxy directory on disk (path or file:// URL). Repeatable.")
-@click.option("--edges/--no-edges", default=True, help="Include requirement edges (json, dot, mermaid).")
-def command(directory: Path, output_format: str, modcache: Path | None, proxy_dirs: tuple[str, ...],
-            edges: bool) -> int:
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "dot", "mermaid", "text"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--modcache",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Module cache to read go.mod files from (default: GOMODCACHE).",
+)
+@click.option(
+    "--proxy-dir",
+    "proxy_dirs",
+    multiple=True,
+    help="A module proxy directory on disk (path or file:// URL). Repeatable.",
+)
+@click.option(
+    "--edges/--no-edges", default=True, help="Include requirement edges (json, dot, mermaid)."
+)
+def command(
+    directory: Path,
+    output_format: str,
+    modcache: Path | None,
+    proxy_dirs: tuple[str, ...],
+    edges: bool,
+) -> int:
     """Print the build list (`go list -m all`) with direct/indirect, replaced, excluded,
     retracted (when known) and private (GOPRIVATE) status, from local go.mod files only."""
     from gomodcheck.check.analyze import _load_graph_or_fail, main_module_from, read_project  # noqa: PLC0415
@@ -34,7 +55,9 @@ def command(directory: Path, output_format: str, modcache: Path | None, proxy_di
     table = config.section("check")
     base = config.path.parent if config.path else root
     env = GoEnv.from_environ()
-    cache_root = modcache or (base / str(table["modcache"]) if "modcache" in table else env.gomodcache)
+    cache_root = modcache or (
+        base / str(table["modcache"]) if "modcache" in table else env.gomodcache
+    )
     dirs = [cache_root / "cache" / "download"]
     for d in (*proxy_dirs, *[str(x) for x in table.get("proxy_dirs", [])]):
         p = Path(d.removeprefix("file://"))

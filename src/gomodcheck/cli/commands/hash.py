@@ -22,8 +22,10 @@ def _parse_module(spec: str) -> str:
     except ValueError as exc:
         raise UsageError(f"--module {spec}: {exc}") from exc
     if canonical_version(version) != version:
-        raise UsageError(f"--module {spec}: version {version} is not canonical "
-                         f"(should be {canonical_version(version)})")
+        raise UsageError(
+            f"--module {spec}: version {version} is not canonical "
+            f"(should be {canonical_version(version)})"
+        )
     return f"{path}@{version}"
 
 
@@ -39,7 +41,8 @@ def _infer_prefix(directory: Path) -> str:
     if mv is None:
         raise UsageError(
             f"{directory}: cannot tell which module this directory holds; "
-            "pass --module PATH@VERSION (file names are hashed as PATH@VERSION/relpath)")
+            "pass --module PATH@VERSION (file names are hashed as PATH@VERSION/relpath)"
+        )
     return str(mv)
 
 
@@ -60,10 +63,18 @@ def _hash_gomod(file: str) -> str:
 
 @click.command(name="hash")
 @click.argument("path", required=False, type=click.Path(exists=False))
-@click.option("--module", "module_spec", metavar="PATH@VERSION",
-              help="Module of a directory: names are hashed as PATH@VERSION/relpath.")
-@click.option("--gomod", "gomod_file", metavar="FILE",
-              help="Print the go.sum hash of this go.mod file (the '/go.mod' line).")
+@click.option(
+    "--module",
+    "module_spec",
+    metavar="PATH@VERSION",
+    help="Module of a directory: names are hashed as PATH@VERSION/relpath.",
+)
+@click.option(
+    "--gomod",
+    "gomod_file",
+    metavar="FILE",
+    help="Print the go.sum hash of this go.mod file (the '/go.mod' line).",
+)
 def command(path: str | None, module_spec: str | None, gomod_file: str | None) -> int:
     """Print the h1: hash that go.sum records for a module zip, a directory or a go.mod.
 
@@ -92,7 +103,8 @@ def command(path: str | None, module_spec: str | None, gomod_file: str | None) -
         raise InputError(f"{path}: no such file or directory")
     if module_spec is not None:
         # A zip's names already carry the module@version/ prefix; say so rather than ignore it.
-        raise UsageError("--module applies to a directory; a zip's names already carry "
-                         "PATH@VERSION/")
+        raise UsageError(
+            "--module applies to a directory; a zip's names already carry PATH@VERSION/"
+        )
     click.echo(dirhash.hash_zip(target))
     return 0

@@ -1,4 +1,4 @@
-"""`gomodcheck lint [DIR|FILE...]`: CI, Docker and build settings that weaken module verification."""
+"""`gomodcheck lint [DIR|FILE...]`: CI, Docker and build settings that weaken verification."""
 
 from __future__ import annotations
 
@@ -11,11 +11,17 @@ from gomodcheck.cli.common import emit, fail_on_option, format_option
 
 @click.command(name="lint")
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--config", "config_file", type=click.Path(path_type=Path, dir_okay=False),
-              help="gomodcheck.toml to use instead of the one found above the first path.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="gomodcheck.toml to use instead of the one found above the first path.",
+)
 @format_option
 @fail_on_option
-def command(paths: tuple[Path, ...], config_file: Path | None, output_format: str, fail_on: str) -> int:
+def command(
+    paths: tuple[Path, ...], config_file: Path | None, output_format: str, fail_on: str
+) -> int:
     """Check Dockerfiles, CI workflows, Makefiles and scripts under DIR (default: .).
 
     Suppress one finding with `# gomodcheck: ignore[RULE] reason` on its line or the line above;

@@ -20,6 +20,10 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
         "gomodcheck.cli.commands.sumdb_serve",
         "Serve a private checksum database or a verifying mirror.",
     ),
+    "mirror": (
+        "gomodcheck.cli.commands.sumdb_mirror",
+        "Serve a verifying, offline-capable mirror of a public checksum database.",
+    ),
     "add": (
         "gomodcheck.cli.commands.sumdb_add",
         "Add module versions to a private checksum database.",

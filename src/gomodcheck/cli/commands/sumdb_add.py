@@ -11,10 +11,18 @@ from gomodcheck.errors import UsageError
 
 @click.command(name="add")
 @click.argument("modules", nargs=-1, required=True, metavar="PATH@VERSION...")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="TOML file with a [sumdb.server] table (flags override it).")
-@click.option("--key", "key_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="Signer key file (NAME.key).")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML file with a [sumdb.server] table (flags override it).",
+)
+@click.option(
+    "--key",
+    "key_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Signer key file (NAME.key).",
+)
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), help="SQLite log file.")
 @click.option("--upstream", help="GOPROXY-style list (https://... or file:///dir) to fetch from.")
 def command(
@@ -34,9 +42,7 @@ def command(
     from gomodcheck.server.logstore import LogStore  # noqa: PLC0415
     from gomodcheck.server.upstream import ProxyUpstream  # noqa: PLC0415
 
-    config = load_server_config(
-        config_file, {"key_file": key_file, "db": db, "upstream": upstream}
-    )
+    config = load_server_config(config_file, {"key_file": key_file, "db": db, "upstream": upstream})
     if config.key_file == Path() or not config.upstream:
         raise click.UsageError("give --key and --upstream (or set them in the config file)")
     wanted: list[tuple[str, str]] = []

@@ -82,4 +82,3 @@ def command(keys: tuple[str, ...], key_files: tuple[str, ...], source: str) -> i
     click.echo("")
     click.echo(opened.text, nl=False)
     return 0
-

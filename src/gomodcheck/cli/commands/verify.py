@@ -16,8 +16,9 @@ from gomodcheck.errors import UsageError
 from gomodcheck.findings import Report
 
 
-def run_cache(report: Report, directory: Path, *, gomodcache: str | None, jobs: int,
-              hash_cache: bool) -> None:
+def run_cache(
+    report: Report, directory: Path, *, gomodcache: str | None, jobs: int, hash_cache: bool
+) -> None:
     """The module-cache source: re-hash zips, directories and .mod files of go.sum's modules."""
     from gomodcheck.digestcache import DigestCache, default_path  # noqa: PLC0415
     from gomodcheck.modcache import ModCache  # noqa: PLC0415
@@ -39,6 +40,7 @@ def run_cache(report: Report, directory: Path, *, gomodcache: str | None, jobs: 
     vcache.to_report(result, report)
     report.summary["module cache"] = str(mc.root)
 
+
 def run_sumdb(report: Report, directory: Path, *, offline: bool) -> None:
     """The checksum-database source (engineer D's gomodcheck.verify.sumdb)."""
     from gomodcheck.goenv import GoEnv  # noqa: PLC0415
@@ -51,27 +53,61 @@ def run_sumdb(report: Report, directory: Path, *, offline: bool) -> None:
     report.inputs.extend(name for name, _ in files if name not in report.inputs)
     vsumdb.to_report(results, report)
 
+
 @click.command(name="verify")
-@click.argument("directory", required=False, default=".",
-                type=click.Path(file_okay=False, path_type=Path))
-@click.option("--cache", "use_cache", is_flag=True,
-              help="Re-hash the module cache's copies of go.sum's modules (zip, directory, .mod).")
-@click.option("--sumdb", "use_sumdb", is_flag=True,
-              help="Check every go.sum line against the checksum database (GOSUMDB via GOPROXY).")
-@click.option("--offline", is_flag=True,
-              help="Use only local state: the module cache and the verified sumdb cache.")
-@click.option("--gomodcache", metavar="DIR", default=None,
-              help="Module cache to verify (default: GOMODCACHE as the go command resolves it).")
-@click.option("--jobs", "-j", type=click.IntRange(min=0), default=0, show_default=True,
-              help="Modules hashed in parallel (0: one per CPU, at most 8).")
-@click.option("--hash-cache/--no-hash-cache", default=True, show_default=True,
-              help="Reuse digests of files unchanged since the last run (size, times, inode).")
+@click.argument(
+    "directory", required=False, default=".", type=click.Path(file_okay=False, path_type=Path)
+)
+@click.option(
+    "--cache",
+    "use_cache",
+    is_flag=True,
+    help="Re-hash the module cache's copies of go.sum's modules (zip, directory, .mod).",
+)
+@click.option(
+    "--sumdb",
+    "use_sumdb",
+    is_flag=True,
+    help="Check every go.sum line against the checksum database (GOSUMDB via GOPROXY).",
+)
+@click.option(
+    "--offline",
+    is_flag=True,
+    help="Use only local state: the module cache and the verified sumdb cache.",
+)
+@click.option(
+    "--gomodcache",
+    metavar="DIR",
+    default=None,
+    help="Module cache to verify (default: GOMODCACHE as the go command resolves it).",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="Worker processes hashing modules (0: one per CPU, at most 8).",
+)
+@click.option(
+    "--hash-cache/--no-hash-cache",
+    default=True,
+    show_default=True,
+    help="Reuse digests of files unchanged since the last run (size, times, inode).",
+)
 @format_option
 @fail_on_option
 def command(  # noqa: PLR0917 - click passes every option by position
-    directory: Path, use_cache: bool, use_sumdb: bool, offline: bool,
-            gomodcache: str | None, jobs: int, hash_cache: bool, output_format: str,
-            fail_on: str) -> int:
+    directory: Path,
+    use_cache: bool,
+    use_sumdb: bool,
+    offline: bool,
+    gomodcache: str | None,
+    jobs: int,
+    hash_cache: bool,
+    output_format: str,
+    fail_on: str,
+) -> int:
     """Verify go.sum (and go.work.sum) in DIR against the module cache and the checksum database.
 
     \b
@@ -89,5 +125,5 @@ def command(  # noqa: PLR0917 - click passes every option by position
         run_sumdb(report, directory, offline=offline)
     return emit(report, output_format, fail_on)
 
-__all__ = ["command", "run_cache", "run_sumdb"]
 
+__all__ = ["command", "run_cache", "run_sumdb"]

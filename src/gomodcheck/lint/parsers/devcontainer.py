@@ -14,8 +14,14 @@ from gomodcheck.errors import ParseError
 from gomodcheck.lint.model import Command, Kind, ParsedFile, Setting, Span, TextMap, Word
 from gomodcheck.lint.shell import parse_script
 
-_COMMANDS = ("initializeCommand", "onCreateCommand", "updateContentCommand", "postCreateCommand",
-             "postStartCommand", "postAttachCommand")
+_COMMANDS = (
+    "initializeCommand",
+    "onCreateCommand",
+    "updateContentCommand",
+    "postCreateCommand",
+    "postStartCommand",
+    "postAttachCommand",
+)
 
 
 @dataclass(frozen=True)
@@ -127,19 +133,25 @@ def parse(text: str, path: str) -> ParsedFile:
         if entry is None:
             continue
         value = entry[1]
-        commands = [v for _, v in value.value.values()] if isinstance(value.value, dict) else [value]
+        commands = (
+            [v for _, v in value.value.values()] if isinstance(value.value, dict) else [value]
+        )
         for command in commands:
             order += 1
             _command(parsed, reader, command, name, order)
     return parsed
 
 
-def _env(parsed: ParsedFile, reader: _Reader, entry: tuple[_Value, _Value] | None, via: str) -> None:
+def _env(
+    parsed: ParsedFile, reader: _Reader, entry: tuple[_Value, _Value] | None, via: str
+) -> None:
     if entry is None or not isinstance(entry[1].value, dict):
         return
     for name, (key, value) in entry[1].value.items():
         if isinstance(value.value, str):
-            parsed.settings.append(Setting(name, value.value, reader.span(key.start, value.end), via))
+            parsed.settings.append(
+                Setting(name, value.value, reader.span(key.start, value.end), via)
+            )
 
 
 def _command(parsed: ParsedFile, reader: _Reader, value: _Value, context: str, order: int) -> None:
@@ -148,6 +160,12 @@ def _command(parsed: ParsedFile, reader: _Reader, value: _Value, context: str, o
         facts = parse_script(TextMap.of_lines([(value.value, line, column)]), context, order)
         parsed.commands.extend(facts.commands)
         parsed.settings.extend(facts.settings)
-    elif isinstance(value.value, list) and value.value and all(isinstance(v.value, str) for v in value.value):
+    elif (
+        isinstance(value.value, list)
+        and value.value
+        and all(isinstance(v.value, str) for v in value.value)
+    ):
         words = tuple(Word(v.value, reader.span(v.start + 1, v.end - 1)) for v in value.value)
-        parsed.commands.append(Command(words, (), reader.span(value.start, value.end), context, order))
+        parsed.commands.append(
+            Command(words, (), reader.span(value.start, value.end), context, order)
+        )

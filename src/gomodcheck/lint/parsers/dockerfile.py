@@ -93,7 +93,9 @@ def _instructions(lines: list[str]) -> list[_Instruction]:
             for match in _HEREDOC.finditer(mapped.text):
                 strip_tabs, delim = match.group(1) == "-", match.group(3)
                 body_lines: list[tuple[str, int, int]] = []
-                while i < len(lines) and (lines[i].lstrip("\t") if strip_tabs else lines[i]) != delim:
+                while (
+                    i < len(lines) and (lines[i].lstrip("\t") if strip_tabs else lines[i]) != delim
+                ):
                     piece = lines[i].lstrip("\t") if strip_tabs else lines[i]
                     body_lines.append((piece, i + 1, len(lines[i]) - len(piece) + 1))
                     i += 1
@@ -152,12 +154,23 @@ def _pairs(args: TextMap, via: str, context: str, order: int) -> list[Setting]:
         # Legacy `ENV NAME value with spaces`: the rest of the line is the value.
         value_start = tokens[1].start if len(tokens) > 1 else tokens[0].end
         value = args.text[value_start:].strip()
-        return [Setting(tokens[0].text, value, args.span(tokens[0].start, len(args.text.rstrip())), via, context, order)]
+        return [
+            Setting(
+                tokens[0].text,
+                value,
+                args.span(tokens[0].start, len(args.text.rstrip())),
+                via,
+                context,
+                order,
+            )
+        ]
     found = []
     for token in tokens:
         name, sep, value = token.text.partition("=")
         if sep and name:
-            found.append(Setting(name, value, args.span(token.start, token.end), via, context, order))
+            found.append(
+                Setting(name, value, args.span(token.start, token.end), via, context, order)
+            )
     return found
 
 
@@ -186,7 +199,9 @@ def _run(parsed: ParsedFile, ins: _Instruction, context: str, order: int, stage:
             options = dict(part.partition("=")[::2] for part in flag.text[8:].split(","))
             source = options.get("source") or options.get("src") or ""
             if source:
-                parsed.copies.append(CopyStep((source,), ins.args.span(flag.start, flag.end), stage, order))
+                parsed.copies.append(
+                    CopyStep((source,), ins.args.span(flag.start, flag.end), stage, order)
+                )
         k += 1
     rest_start = tokens[k].start if k < len(tokens) else len(text)
     rest = text[rest_start:].strip()
@@ -194,12 +209,8 @@ def _run(parsed: ParsedFile, ins: _Instruction, context: str, order: int, stage:
         _exec_form(parsed, ins.args, rest_start, context, order)
         return
     only_heredoc = _HEREDOC.fullmatch(rest.split(None, 1)[0]) if rest else None
-    if only_heredoc and ins.heredocs:
-        scripts = ins.heredocs[:1]
-    else:
-        sub = TextMap()
-        sub.add(text[rest_start:], *ins.args.position(rest_start))
-        scripts = [sub]
+    # `RUN <<EOF` alone runs the heredoc as the script; otherwise it is the command's input.
+    scripts = ins.heredocs[:1] if only_heredoc and ins.heredocs else [ins.args.tail(rest_start)]
     for script in scripts:
         facts = parse_script(script, context, order)
         parsed.commands.extend(facts.commands)
@@ -226,7 +237,9 @@ def _exec_form(parsed: ParsedFile, args: TextMap, start: int, context: str, orde
         parsed.commands.extend(facts.commands)
         parsed.settings.extend(facts.settings)
         return
-    span = Span(words[0].span.line, words[0].span.column, words[-1].span.end_line, words[-1].span.end_column)
+    span = Span(
+        words[0].span.line, words[0].span.column, words[-1].span.end_line, words[-1].span.end_column
+    )
     parsed.commands.append(Command(tuple(words), (), span, context, order))
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from gomodcheck.lint import yamlnodes as y
-from gomodcheck.lint.model import ActionUse, Kind, ParsedFile, VersionPin
+from gomodcheck.lint.model import ActionUse, Kind, ParsedFile, Span, VersionPin
 from gomodcheck.lint.parsers.common import golang_image_version, literal_go_version
 from gomodcheck.lint.shell import parse_script
 
@@ -32,11 +32,15 @@ def parse(text: str, path: str, kind: Kind) -> ParsedFile:
         order = _steps(parsed, y.seq(y.get(job, "steps")), job_id, lines, order)
         uses = y.get(job, "uses")  # a reusable workflow call
         if y.is_str(uses):
-            parsed.actions.append(ActionUse(y.text(uses), y.span(uses), _inputs(y.get(job, "with")), job_id, order))
+            parsed.actions.append(
+                ActionUse(y.text(uses), y.span(uses), _inputs(y.get(job, "with")), job_id, order)
+            )
     return parsed
 
 
-def _steps(parsed: ParsedFile, steps: list[y.Node], context: str, lines: list[str], order: int) -> int:
+def _steps(
+    parsed: ParsedFile, steps: list[y.Node], context: str, lines: list[str], order: int
+) -> int:
     for step in steps:
         order += 1
         parsed.settings.extend(y.env_settings(y.get(step, "env"), "env", context, order))
@@ -54,14 +58,18 @@ def _steps(parsed: ParsedFile, steps: list[y.Node], context: str, lines: list[st
                 version, where = inputs["go-version"]
                 pinned = literal_go_version(version)
                 if pinned:
-                    parsed.pins.append(VersionPin(pinned, where, "actions/setup-go go-version", context))
+                    parsed.pins.append(
+                        VersionPin(pinned, where, "actions/setup-go go-version", context)
+                    )
             if use.uses.startswith("docker://"):
                 _image_pin(parsed, uses, context, use.uses.removeprefix("docker://"))
     return order
 
 
-def _inputs(node: y.Node | None) -> dict[str, tuple[str, y.Span]]:
-    return {key: (y.text(value), y.span(value)) for key, _, value in y.items(node) if y.is_str(value)}
+def _inputs(node: y.Node | None) -> dict[str, tuple[str, Span]]:
+    return {
+        key: (y.text(value), y.span(value)) for key, _, value in y.items(node) if y.is_str(value)
+    }
 
 
 def _image_pin(parsed: ParsedFile, node: y.Node | None, context: str, image: str = "") -> None:

@@ -9,8 +9,20 @@ from gomodcheck.lint.shell import parse_script
 
 # Top-level keys that are not jobs.
 _RESERVED = frozenset(
-    {"image", "services", "stages", "types", "before_script", "after_script", "variables",
-     "cache", "include", "default", "workflow", "spec"}
+    {
+        "image",
+        "services",
+        "stages",
+        "types",
+        "before_script",
+        "after_script",
+        "variables",
+        "cache",
+        "include",
+        "default",
+        "workflow",
+        "spec",
+    }
 )
 _SCRIPTS = ("before_script", "script", "after_script")
 
@@ -70,7 +82,9 @@ def _cache(parsed: ParsedFile, node: y.Node | None, context: str, order: int) ->
         inputs: dict[str, tuple[str, Span]] = {"path": (paths, y.span(cache))}
         if y.is_map(key):
             files = y.get(key, "files")
-            inputs["key"] = (" ".join(y.text(f) for f in y.seq(files)), y.span(files or key))
+            names = y.seq(files)
+            where = y.span(names[0]) if names else y.span(key)
+            inputs["key"] = (" ".join(y.text(f) for f in names), where)
         elif y.is_str(key):
             inputs["key"] = (y.text(key), y.span(key))
         parsed.actions.append(ActionUse("gitlab:cache", y.span(cache), inputs, context, order))

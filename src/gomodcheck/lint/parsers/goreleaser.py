@@ -35,7 +35,13 @@ def parse(text: str, path: str) -> ParsedFile:
             words = tuple(Word(y.text(f), y.span(f)) for f in flags)
             head = Word("go", words[0].span)
             parsed.commands.append(
-                Command((head, Word("build", words[0].span), *words), (), y.span(flags[0], flags[-1]), context, order)
+                Command(
+                    (head, Word("build", words[0].span), *words),
+                    (),
+                    y.span(flags[0], flags[-1]),
+                    context,
+                    order,
+                )
             )
     return parsed
 
@@ -43,10 +49,9 @@ def parse(text: str, path: str) -> ParsedFile:
 def _hooks(node: y.Node | None) -> list[y.Node]:
     found: list[y.Node] = []
     for entry in [node] if y.is_str(node) else y.seq(node):
-        if y.is_map(entry):
-            entry = y.get(entry, "cmd")
-        if y.is_str(entry):
-            found.append(entry)
+        command = y.get(entry, "cmd") if y.is_map(entry) else entry
+        if y.is_str(command):
+            found.append(command)
     return found
 
 

@@ -98,7 +98,9 @@ def parse(text: str, path: str) -> ParsedFile:
                     from gomodcheck.lint.model import Span  # noqa: PLC0415
 
                     span = Span(line_no, column, end_line, end_column)
-                    parsed.settings.append(Setting(m.group(1), value.text, span, "environment", context_at(offset)))
+                    parsed.settings.append(
+                        Setting(m.group(1), value.text, span, "environment", context_at(offset))
+                    )
             offset += len(line) + 1
     for block in _WITH_ENV.finditer(text):
         pos = block.end()
@@ -111,7 +113,9 @@ def parse(text: str, path: str) -> ParsedFile:
                 name, sep, val = value.text.partition("=")
                 if sep:
                     span = value.span(0, len(value.text))
-                    parsed.settings.append(Setting(name.strip(), val, span, "withEnv", context_at(block.start())))
+                    parsed.settings.append(
+                        Setting(name.strip(), val, span, "withEnv", context_at(block.start()))
+                    )
                 continue
             pos += 1
     order = 0

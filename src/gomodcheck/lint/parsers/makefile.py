@@ -63,12 +63,16 @@ def parse(text: str, path: str) -> ParsedFile:
                 # `target: deps ; command` puts the first recipe line on the rule line.
                 at = lines[first].find(";") + 1
                 order += 1
-                mapped = TextMap.of_lines([(lines[first][at:].replace("$$", "$"), first + 1, at + 1)])
+                mapped = TextMap.of_lines(
+                    [(lines[first][at:].replace("$$", "$"), first + 1, at + 1)]
+                )
                 facts = parse_script(mapped, target, order)
                 parsed.commands.extend(facts.commands)
                 parsed.settings.extend(facts.settings)
             continue
-        in_rule = in_rule and stripped.lstrip().startswith(("ifeq", "ifneq", "ifdef", "ifndef", "else", "endif"))
+        in_rule = in_rule and stripped.lstrip().startswith(
+            ("ifeq", "ifneq", "ifdef", "ifndef", "else", "endif")
+        )
     return parsed
 
 
@@ -77,7 +81,11 @@ def _setting(parsed: ParsedFile, m: re.Match[str], raw: str, index: int, context
     column = raw.find(name) + 1
     via = "export" if m.group("export") and "export" in m.group("export") else "make"
     value = m.group("value").strip()
-    parsed.settings.append(Setting(name, value, Span(index + 1, column, index + 1, len(raw.rstrip()) + 1), via, context))
+    parsed.settings.append(
+        Setting(
+            name, value, Span(index + 1, column, index + 1, len(raw.rstrip()) + 1), via, context
+        )
+    )
 
 
 def _recipe(parsed: ParsedFile, pieces: list[str], first: int, target: str, order: int) -> None:

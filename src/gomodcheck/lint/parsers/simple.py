@@ -44,5 +44,7 @@ def parse_ignore(text: str, path: str, kind: Kind) -> ParsedFile:
         if not pattern or pattern.startswith("#"):
             continue
         column = line.find(pattern) + 1
-        parsed.ignores.append(IgnorePattern(pattern, Span(index + 1, column, index + 1, column + len(pattern))))
+        parsed.ignores.append(
+            IgnorePattern(pattern, Span(index + 1, column, index + 1, column + len(pattern)))
+        )
     return parsed

@@ -1,0 +1,1 @@
+"""A verifying, offline-capable mirror of a checksum database, and air-gapped bundles of it."""

@@ -1,0 +1,116 @@
+"""Running the mirror: the same uvicorn settings as ``sumdb serve`` (header deadline against slow
+clients, capped request heads, JSON logs on stderr, graceful shutdown on SIGINT/SIGTERM)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from gomodcheck.errors import FetchError, UsageError
+from gomodcheck.fetcher import FetchPolicy, HttpFetcher
+from gomodcheck.mirror.alerts import AlertLog
+from gomodcheck.mirror.app import AccessLog, build_app
+from gomodcheck.mirror.service import Mirror, MirrorSettings, open_store
+from gomodcheck.server.runner import MAX_HEAD_BYTES, HeaderDeadlineProtocol, JsonFormatter
+from gomodcheck.sumdb import SUM_GOLANG_ORG_KEY, HttpRemote, SumdbConfig
+
+DEFAULT_UPSTREAM = "https://proxy.golang.org/sumdb/sum.golang.org"
+
+
+@dataclass(frozen=True)
+class MirrorConfig:
+    db: Path
+    listen: str = "127.0.0.1:8080"
+    key: str = SUM_GOLANG_ORG_KEY
+    upstream: str = DEFAULT_UPSTREAM
+    offline: bool = False
+    latest_interval: float = 5.0
+    header_timeout: float = 10.0
+    keep_alive: int = 5
+    graceful_shutdown: float = 10.0
+
+    @property
+    def host_port(self) -> tuple[str, int]:
+        host, sep, port = self.listen.rpartition(":")
+        if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+            raise UsageError(f"--listen {self.listen!r}: want HOST:PORT, e.g. 127.0.0.1:8080")
+        return host.strip("[]") or "127.0.0.1", int(port)
+
+
+class _MirrorFormatter(JsonFormatter):
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name == "gomodcheck.mirror.access":
+            return record.getMessage()
+        return super().format(record)
+
+
+def configure_logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_MirrorFormatter())
+    for name in ("gomodcheck.mirror", "uvicorn.error"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [handler]
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
+def open_mirror(config: MirrorConfig) -> Mirror:
+    """The mirror for a config: its store, its upstream (none when offline), its alert log."""
+    from gomodcheck.note import parse_verifier_key  # noqa: PLC0415
+
+    try:
+        name = parse_verifier_key(config.key).name
+    except Exception as exc:
+        raise UsageError(f"--key: {exc}") from None
+    state = open_store(config.db)
+    remote = None
+    if not config.offline:
+        # The upstream is one fixed URL: no GOPROXY resolution, no fallback to https://<name>.
+        sumdb = SumdbConfig(name, config.key, config.upstream.rstrip("/"))
+        fetcher = HttpFetcher(
+            FetchPolicy(connect_timeout=5.0, read_timeout=20.0, deadline=30.0, attempts=2)
+        )
+        remote = HttpRemote(sumdb, (), fetcher)
+    settings = MirrorSettings(config.key, latest_interval=config.latest_interval)
+    return Mirror(settings, state, remote, AlertLog(config.db))
+
+
+def serve(config: MirrorConfig, lifetime: float = 0.0) -> None:
+    """Run until SIGINT/SIGTERM (or ``lifetime`` seconds, for tests)."""
+    import uvicorn  # noqa: PLC0415 - heavy
+
+    host, port = config.host_port
+    mirror = open_mirror(config)
+    protocol = type(
+        "MirrorHeaderDeadlineProtocol",
+        (HeaderDeadlineProtocol,),
+        {"header_timeout": config.header_timeout},
+    )
+    configure_logging()
+    uv_config = uvicorn.Config(
+        AccessLog(build_app(mirror)),
+        host=host,
+        port=port,
+        http=protocol,
+        lifespan="off",
+        access_log=False,  # AccessLog writes the structured one
+        log_config=None,
+        timeout_keep_alive=config.keep_alive,
+        timeout_graceful_shutdown=int(config.graceful_shutdown),
+        h11_max_incomplete_event_size=MAX_HEAD_BYTES,
+        server_header=False,
+    )
+    server = uvicorn.Server(uv_config)
+    if lifetime > 0:
+        timer = threading.Timer(lifetime, lambda: setattr(server, "should_exit", True))
+        timer.daemon = True
+        timer.start()
+    try:
+        server.run()
+    finally:
+        mirror.state.flush()
+    if not server.started:
+        raise FetchError(f"could not listen on {config.listen}")
