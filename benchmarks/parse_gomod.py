@@ -17,8 +17,11 @@ from pathlib import Path
 from gomodcheck.modfile import gomod_to_edit_json, parse_gomod
 
 ASSETS = Path(__file__).resolve().parent.parent / "tests" / "assets" / "modfile" / "gomod"
-FILES = ("k8s.io_kubernetes_v1.37.2_go.mod", "hashicorp-terraform_go.mod",
-         "etcd-io-etcd_server_go.mod")
+FILES = (
+    "k8s.io_kubernetes_v1.37.2_go.mod",
+    "hashicorp-terraform_go.mod",
+    "etcd-io-etcd_server_go.mod",
+)
 
 
 def best_ms(fn: Callable[[], object], number: int = 20, repeat: int = 5) -> float:

@@ -48,7 +48,7 @@ def build() -> tuple[Path, Path]:
 
 
 def requests_served(url: str) -> int:
-    with urllib.request.urlopen(f"{url}/_requests") as resp:  # noqa: S310 - 127.0.0.1 only
+    with urllib.request.urlopen(f"{url}/_requests") as resp:
         return int(resp.read())
 
 

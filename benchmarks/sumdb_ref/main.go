@@ -55,6 +55,10 @@ func (o *ops) Lookup(ctx context.Context, m module.Version) (int64, error) {
 }
 
 func (o *ops) ReadTileData(ctx context.Context, t tlog.Tile) ([]byte, error) {
+	// Only tiles inside the tree exist (the hashes of a larger tree are not stored).
+	if (t.N<<uint(t.H)+int64(t.W))<<uint(t.H*t.L) > int64(len(o.records)) {
+		return nil, os.ErrNotExist
+	}
 	return tlog.ReadTileData(t, o.hashes)
 }
 

@@ -127,15 +127,16 @@ class HttpFetcher:
         """
         results: list[bytes | FetchError | None] = [None] * len(urls)
         groups: dict[tuple[str, int], list[int]] = {}
+        proxied: dict[str, bool] = {}
         for i, url in enumerate(urls):
             parts = urllib.parse.urlsplit(url)
-            if (
-                parts.scheme == "http"
-                and parts.hostname
-                and not parts.username
-                and not _proxied(url)
-            ):
-                groups.setdefault((parts.hostname, parts.port or 80), []).append(i)
+            host = parts.hostname
+            if parts.scheme != "http" or not host or parts.username:
+                continue
+            if host not in proxied:
+                proxied[host] = _proxied(host)
+            if not proxied[host]:
+                groups.setdefault((host, parts.port or 80), []).append(i)
         batches = [
             (address, idx[k : k + _PIPELINE_BATCH])
             for address, idx in groups.items()
@@ -229,10 +230,9 @@ def _request_target(url: str) -> str:
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
 
 
-def _proxied(url: str) -> bool:
+def _proxied(host: str) -> bool:
     """Whether an HTTP proxy from the environment applies (then pipelining would bypass it)."""
     proxies = urllib.request.getproxies()
-    host = urllib.parse.urlsplit(url).hostname or ""
     return bool(proxies.get("http") or proxies.get("all")) and not urllib.request.proxy_bypass(host)
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from gomodcheck.check.pkgload import Loader, LoadResult, Package, load_all
 from gomodcheck.check.sums import compat_needs_unpruned, modkey, required_sums
 from gomodcheck.errors import FetchError, InputError
+from gomodcheck.gosrc.scancache import ScanCache
 from gomodcheck.gosrc.tree import DirTree
 from gomodcheck.gosum import GoSum, parse_gosum
 from gomodcheck.modfile import GoModFile, parse_gomod
@@ -70,14 +71,23 @@ def read_project(root: Path) -> tuple[GoModFile, GoSum | None]:
     return gomod, gosum
 
 
+class GraphIncompleteError(FetchError):
+    """Some go.mod files the graph needs could not be read; missing maps each to the reason."""
+
+    def __init__(self, message: str, missing: dict[ModuleVersion, str]) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
 def _load_graph_or_fail(main: MainModule, sources: ModuleSources, **kw: object) -> ModuleGraph:
     try:
         return load_graph(main, sources.summary, **kw)  # type: ignore[arg-type]
     except MissingModFiles as exc:
         lines = [f"{m.path}@{m.version}: {why}" for m, why in sorted(exc.missing.items(), key=str)]
-        raise FetchError(
+        raise GraphIncompleteError(
             "cannot load the module graph: these go.mod files are neither in the module cache "
-            "nor reachable (fail closed):\n\t" + "\n\t".join(lines)
+            "nor reachable (fail closed):\n\t" + "\n\t".join(lines),
+            exc.missing,
         ) from exc
 
 
@@ -170,7 +180,7 @@ def _consistent_roots(
         graph = _load_graph_or_fail(main, sources)
 
 
-def analyze(root: Path, sources: ModuleSources) -> Analysis:
+def analyze(root: Path, sources: ModuleSources, cache: ScanCache | None = None) -> Analysis:
     gomod, gosum = read_project(root)
     main = main_module_from(gomod)
     graph = _load_graph_or_fail(main, sources)
@@ -187,6 +197,7 @@ def analyze(root: Path, sources: ModuleSources) -> Analysis:
         roots.get,
         graph.selected,
         pruned=graph.pruned,
+        cache=cache,
     )
     load = load_all(loader)
     if load.missing_sources:

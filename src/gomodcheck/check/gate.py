@@ -11,6 +11,7 @@ from typing import Any
 from gomodcheck.check import rules
 from gomodcheck.check.analyze import (
     Analysis,
+    GraphIncompleteError,
     analyze,
     present_keys,
     providing_package,
@@ -18,8 +19,9 @@ from gomodcheck.check.analyze import (
 )
 from gomodcheck.errors import UsageError
 from gomodcheck.findings import Finding, Location, Report, Rule, Severity
+from gomodcheck.gosrc.scancache import ScanCache
 from gomodcheck.gosum import GoSum, ProblemKind
-from gomodcheck.modfile import GoModFile
+from gomodcheck.modfile import GoModFile, Replace
 from gomodcheck.modgraph import gover
 from gomodcheck.modgraph.sources import ModuleSources
 from gomodcheck.module import ModuleVersion, match_prefix_patterns
@@ -63,6 +65,7 @@ class CheckOptions:
     go_version: str = ""  # the CI Go version to check go/toolchain lines against
     policy: Policy = field(default_factory=Policy)
     goprivate: str = ""
+    cache: ScanCache | None = None  # import scans kept between runs
 
 
 def _loc(file: Path, line: int = 0, column: int = 0) -> Location:
@@ -82,7 +85,7 @@ def run_check(root: Path, options: CheckOptions) -> Report:
     report.inputs.extend(str(p) for p in (gomod_path, gosum_path) if p.exists())
     _check_gosum_syntax(report, gosum)
     _check_toolchain(report, gomod, gomod_path, options.go_version)
-    blocked = _check_replaces(report, gomod, gomod_path, root, options.policy)
+    missing_dirs = _check_replaces(report, gomod, gomod_path, options.policy)
     _check_policy(report, root, gomod_path, options)
     if (root / "go.work").exists() or any(p.joinpath("go.work").exists() for p in root.parents):
         _add(
@@ -92,21 +95,52 @@ def run_check(root: Path, options: CheckOptions) -> Report:
             _loc(root / "go.work"),
             fix_commands=("GOWORK=off gomodcheck check",),
         )
-    _check_vendor(report, root, gomod, gomod_path)
-    if blocked:
-        report.summary["go.sum analysis"] = "skipped: a replacement directory is missing"
-    else:
-        analysis = analyze(root, options.sources)
+    analysis = None
+    needed: set[str] = set()
+    try:
+        analysis = analyze(root, options.sources, options.cache)
+    except GraphIncompleteError as exc:
+        # A missing replacement directory matters only if the graph needs the module: then the
+        # go command fails exactly there, and the go.sum analysis cannot go on.
+        needed = {
+            m.path for m, why in exc.missing.items() if why.startswith("replacement directory")
+        }
+        if not needed or len(needed) != len(exc.missing):
+            raise
+        report.summary["go.sum analysis"] = "skipped: a needed replacement directory is missing"
+    for rep in missing_dirs:
+        if analysis is None:
+            used = rep.old.path in needed
+        else:
+            used = analysis.graph.selected(rep.old.path) != "none"
+        _add_missing_dir(report, rep, gomod_path, root, used=used)
+    if analysis is not None:
         _check_requirements(report, analysis, gomod_path)
         _check_sums(report, analysis, gosum_path, options.sources)
         report.summary["modules in graph"] = len(analysis.graph.build_list()) - 1
         report.summary["packages loaded"] = len(analysis.load.packages)
         report.summary["go.sum lines required"] = len(analysis.required)
+    main_imports = None
+    if analysis is not None:
+        main_imports = {
+            p.path: (*p.imports, *p.test_imports)
+            for p in analysis.load.packages.values()
+            if p.module is not None
+            and p.module.version == ""
+            and p.module.path == analysis.main.path
+        }
+    _check_vendor(report, root, gomod, gomod_path, main_imports)
     _apply_suppressions(report, gomod_path, options.policy)
     return report
 
 
-def _check_vendor(report: Report, root: Path, gomod: GoModFile, gomod_path: Path) -> None:
+def _check_vendor(
+    report: Report,
+    root: Path,
+    gomod: GoModFile,
+    gomod_path: Path,
+    main_imports: dict[str, tuple[str, ...]] | None,
+) -> None:
     from gomodcheck.check.vendoring import (  # noqa: PLC0415
         check_consistency,
         missing_vendored_packages,
@@ -147,7 +181,7 @@ def _check_vendor(report: Report, root: Path, gomod: GoModFile, gomod_path: Path
             properties={"module": issue.module.path},
         )
     main_path = gomod.module.path if gomod.module else ""
-    for miss in missing_vendored_packages(root, main_path, vendor):
+    for miss in missing_vendored_packages(root, main_path, vendor, main_imports):
         why = (
             "is listed in vendor/modules.txt but its directory is missing from vendor/"
             if miss.listed
@@ -243,10 +277,10 @@ def _check_toolchain(report: Report, gomod: GoModFile, path: Path, ci: str) -> N
             )
 
 
-def _check_replaces(
-    report: Report, gomod: GoModFile, path: Path, root: Path, policy: Policy
-) -> bool:
-    blocked = False
+def _check_replaces(report: Report, gomod: GoModFile, path: Path, policy: Policy) -> list[Replace]:
+    """Policy findings for directory replaces; returns those whose directory (or go.mod) is gone."""
+    root = path.parent
+    missing = []
     for r in gomod.replace:
         if not r.is_directory:
             continue
@@ -260,26 +294,41 @@ def _check_replaces(
                 _loc(path, r.line, r.column),
                 fix_commands=(f"go mod edit -dropreplace={r.old.path}",),
             )
-        if not target.is_dir():
-            blocked = True
-            _add(
-                report,
-                rules.REPLACE_DIR_MISSING,
-                f"replacement directory {r.new.path} does not exist",
-                _loc(path, r.line, r.column),
-                evidence=(f"resolved to {target}",),
+        if not (target / "go.mod").is_file():
+            missing.append(r)
+    return missing
+
+
+def _add_missing_dir(
+    report: Report, r: Replace, gomod_path: Path, root: Path, *, used: bool
+) -> None:
+    target = Path(r.new.path)
+    target = target if target.is_absolute() else root / target
+    what = "does not exist" if not target.is_dir() else "has no go.mod file"
+    if used:
+        report.add(
+            Finding(
+                rules.REPLACE_DIR_MISSING.id,
+                Severity.ERROR,
+                f"replacement directory {r.new.path} {what}",
+                _loc(gomod_path, r.line, r.column),
+                evidence=(f"resolved to {target}", f"{r.old.path} is in the module graph"),
                 fix="Copy the directory into the build context (e.g. COPY it before "
                 "`go mod download` in the Dockerfile), or replace with a published version.",
-            )
-        elif not (target / "go.mod").is_file():
-            blocked = True
-            _add(
-                report,
-                rules.REPLACE_DIR_MISSING,
-                f"replacement directory {r.new.path} has no go.mod file",
-                _loc(path, r.line, r.column),
-            )
-    return blocked
+            ),
+            rules.REPLACE_DIR_MISSING,
+        )
+    else:
+        report.add(
+            Finding(
+                rules.REPLACE_DIR_MISSING.id,
+                Severity.NOTE,
+                f"replacement directory {r.new.path} {what}, but {r.old.path} is not in the "
+                "module graph, so the go command ignores this replace",
+                _loc(gomod_path, r.line, r.column),
+            ),
+            rules.REPLACE_DIR_MISSING,
+        )
 
 
 def _check_policy(report: Report, root: Path, gomod_path: Path, options: CheckOptions) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from gomodcheck.gosrc.scan import PackageImports, is_go_dir, scan_dir, walk_package_dirs
+from gomodcheck.gosrc.scancache import ScanCache
 from gomodcheck.gosrc.tree import SourceTree
 from gomodcheck.modgraph import gover
 from gomodcheck.modgraph.load import MainModule
@@ -78,7 +79,9 @@ class Loader:
         graph_selected: Callable[[str], str],
         *,
         pruned: bool,
+        cache: ScanCache | None = None,
     ) -> None:
+        self.cache = cache
         self.main = main
         self.main_tree = main_tree
         self.trees = trees
@@ -168,7 +171,7 @@ def load_all(loader: Loader) -> LoadResult:
     queue: deque[tuple[str, bool, str]] = deque()
 
     for rel in walk_package_dirs(loader.main_tree):
-        scanned = scan_dir(loader.main_tree, rel)
+        scanned = scan_dir(loader.main_tree, rel, loader.cache)
         if scanned is None:
             continue
         path = f"{main.path}/{rel}" if rel else main.path
@@ -195,7 +198,7 @@ def load_all(loader: Loader) -> LoadResult:
                 tree = loader.tree(mod)
                 scanned = scans.get(path)
                 if scanned is None and tree is not None:
-                    scanned = scan_dir(tree, rel)
+                    scanned = scan_dir(tree, rel, loader.cache)
                 if scanned is not None:
                     pkg.imports, pkg.test_imports = scanned.imports, scanned.test_imports
         is_main = (

@@ -138,23 +138,28 @@ class MissingVendored:
 
 
 def missing_vendored_packages(
-    root: Path, main_path: str, vendor: VendorModules
+    root: Path,
+    main_path: str,
+    vendor: VendorModules,
+    main_imports: dict[str, tuple[str, ...]] | None = None,
 ) -> list[MissingVendored]:
     """Packages the main module's packages and tests import, transitively, that vendor/ lacks."""
     main_tree = DirTree(root)
     vendor_tree = DirTree(root / "vendor")
     queue: deque[tuple[str, str]] = deque()
     seen: set[str] = set()
-    for rel in walk_package_dirs(main_tree):
-        if rel == "vendor" or rel.startswith("vendor/"):
-            continue
-        scanned = scan_dir(main_tree, rel)
-        if scanned is None:
-            continue
-        path = f"{main_path}/{rel}" if rel else main_path
+    if main_imports is None:
+        main_imports = {}
+        for rel in walk_package_dirs(main_tree):
+            if rel == "vendor" or rel.startswith("vendor/"):
+                continue
+            scanned = scan_dir(main_tree, rel)
+            if scanned is not None:
+                path = f"{main_path}/{rel}" if rel else main_path
+                main_imports[path] = (*scanned.imports, *scanned.test_imports)
+    for path, imports in main_imports.items():
         seen.add(path)
-        for imp in (*scanned.imports, *scanned.test_imports):
-            queue.append((imp, path))
+        queue.extend((imp, path) for imp in imports)
     out: list[MissingVendored] = []
     while queue:
         path, importer = queue.popleft()

@@ -54,7 +54,8 @@ _FOOTERS = (
 HEAD = re.compile(
     r"checksum mismatch|SECURITY ERROR|missing go\.sum entry|updates to go\.(?:sum|mod) needed"
     r"|malformed go\.sum|inconsistent vendoring|lookup disabled by -mod=vendor"
-    r"|: is (?:explicitly required in go\.mod, but|marked as (?:explicit|replaced) in vendor/modules\.txt"
+    r"|: is (?:explicitly required in go\.mod, but|marked as (?:explicit|replaced) in "
+    r"vendor/modules\.txt"
     r"|replaced (?:by \S+ )?in \S+, but)|unexpected module path \""
     r"|cannot query module due to -mod=vendor|using the vendor directory|(?:404 Not Found|410 Gone)"
     r"|invalid GOSUMDB|malformed verifier id|unknown go command variable"

@@ -142,8 +142,10 @@ def _gosum_mismatch(f: Failure, ctx: Context) -> Diagnosis:
         return Diagnosis(
             "gosum-wrong",
             HIGH,
-            f"{label} records a wrong hash for {mod} {key_ver}; the download matches the checksum database",
-            f"The checksum database and the download agree on {downloaded}; {label} holds {recorded}. "
+            f"{label} records a wrong hash for {mod} {key_ver}; the download matches the checksum "
+            "database",
+            f"The checksum database and the download agree on {downloaded}; {label} holds "
+            f"{recorded}. "
             "go.sum was edited by hand, merged badly or written by a tool that fetched the module "
             "directly (a bot with GOPRIVATE=*). Replace the module's lines with verified ones.",
             fix_gosum,
@@ -155,12 +157,15 @@ def _gosum_mismatch(f: Failure, ctx: Context) -> Diagnosis:
             "download-wrong",
             HIGH,
             f"The download of {mod} {key_ver} differs from go.sum and the checksum database",
-            f"go.sum and the checksum database agree on {recorded}; the bits downloaded here hash to "
-            f"{downloaded}. They came from a corrupt module cache, a mirror or the module's VCS after "
+            f"go.sum and the checksum database agree on {recorded}; the bits downloaded here hash "
+            "to "
+            f"{downloaded}. They came from a corrupt module cache, a mirror or the module's VCS "
+            "after "
             "an upstream retag. Fetch from the public proxy into a fresh cache.",
             (
                 "go env -u GOPROXY   # public modules through proxy.golang.org",
-                f"GOMODCACHE=$(mktemp -d) GOPROXY=https://proxy.golang.org go mod download -json {mod}@{ver}",
+                "GOMODCACHE=$(mktemp -d) GOPROXY=https://proxy.golang.org go mod download -json "
+                f"{mod}@{ver}",
                 "go clean -modcache && go mod download",
             ),
             (NO_DELETE_GOSUM, NO_SUMDB_OFF, f"Do not copy {downloaded} into go.sum."),
@@ -170,13 +175,15 @@ def _gosum_mismatch(f: Failure, ctx: Context) -> Diagnosis:
         return Diagnosis(
             "security-event",
             HIGH,
-            f"Three different hashes for {mod} {key_ver}: go.sum, the download and the checksum database",
+            f"Three different hashes for {mod} {key_ver}: go.sum, the download and the checksum "
+            "database",
             "Neither go.sum nor the download matches the checksum database. Treat this as a "
             "security incident: find who changed go.sum and where the download came from before "
             "building again.",
             (
                 f"git log -p -- {label}",
-                f"GOMODCACHE=$(mktemp -d) GOPROXY=https://proxy.golang.org go mod download -json {mod}@{ver}",
+                "GOMODCACHE=$(mktemp -d) GOPROXY=https://proxy.golang.org go mod download -json "
+                f"{mod}@{ver}",
             ),
             (*common, "Do not accept either hash until the source of each is known."),
             tuple(checks),
@@ -190,7 +197,8 @@ def _gosum_mismatch(f: Failure, ctx: Context) -> Diagnosis:
             MEDIUM,
             f"{label} holds a bad entry for {mod} {key_ver} (bad merge)",
             "go.sum has merge-conflict markers or two hashes for the same module version: a merge "
-            "kept the wrong side. Keep the union of both sides' other lines and re-derive this module's.",
+            "kept the wrong side. Keep the union of both sides' other lines and re-derive this "
+            "module's.",
             fix_gosum,
             common,
             tuple(checks),
@@ -207,8 +215,10 @@ def _gosum_mismatch(f: Failure, ctx: Context) -> Diagnosis:
             f"Confirm: `curl -s https://sum.golang.org/lookup/{mod}@{ver}`.",
             (
                 "go env -u GOPROXY   # fetch public modules through proxy.golang.org",
-                f"go get {mod}@<newer version> && go mod tidy   # once upstream publishes a new tag",
-                f"go mod edit -replace={mod}@{ver}={mod}@<commit>   # temporary pin; remove when fixed",
+                f"go get {mod}@<newer version> && go mod tidy   # once upstream publishes a new "
+                "tag",
+                f"go mod edit -replace={mod}@{ver}={mod}@<commit>   # temporary pin; remove when "
+                "fixed",
             ),
             (*common, NO_CLEAN_DEFAULT),
             tuple(checks),
@@ -222,7 +232,8 @@ def _gosum_mismatch(f: Failure, ctx: Context) -> Diagnosis:
         f"rerun with --online, or `curl -s https://sum.golang.org/lookup/{mod}@{ver}` and compare "
         f"with downloaded {downloaded} and recorded {recorded}.",
         (
-            f"gomodcheck diagnose --online LOG   # or: curl -s https://sum.golang.org/lookup/{mod}@{ver}",
+            "gomodcheck diagnose --online LOG   # or: curl -s "
+            f"https://sum.golang.org/lookup/{mod}@{ver}",
         ),
         (*common, NO_CLEAN_DEFAULT),
         tuple(checks),
@@ -269,7 +280,8 @@ def _sumdb_mismatch(f: Failure, ctx: Context) -> Diagnosis:
             "security-event",
             HIGH,
             f"The checksum database answer in the log for {mod}@{ver} is not the real one",
-            f"The log shows {db}: {claimed} but the verified database says {db_hash}: the GOSUMDB or "
+            f"The log shows {db}: {claimed} but the verified database says {db_hash}: the GOSUMDB "
+            "or "
             "the proxy that forwards it is lying or misconfigured. Stop and investigate.",
             ("go env GOSUMDB GOPROXY", "go env -u GOSUMDB"),
             common,
@@ -282,7 +294,8 @@ def _sumdb_mismatch(f: Failure, ctx: Context) -> Diagnosis:
         return Diagnosis(
             "upstream-retag",
             HIGH if proxy_hash else MEDIUM,
-            f"{mod}@{ver} was fetched from a source that now serves different bits than the checksum database recorded",
+            f"{mod}@{ver} was fetched from a source that now serves different bits than the "
+            "checksum database recorded",
             "The version's tag was moved or recreated upstream (or a mirror serves other bits); "
             "the checksum database keeps the first published content. "
             + (direct + ". " if direct else "")
@@ -301,10 +314,12 @@ def _sumdb_mismatch(f: Failure, ctx: Context) -> Diagnosis:
         f"The download of {mod}@{ver} does not match the checksum database",
         "Most often the tag was moved upstream and the download came from the VCS; otherwise a "
         "corrupt cache or an intercepting proxy. Compare with the public proxy: "
-        f"`GOMODCACHE=$(mktemp -d) GOPROXY=https://proxy.golang.org go mod download -json {mod}@{ver}` "
+        "`GOMODCACHE=$(mktemp -d) GOPROXY=https://proxy.golang.org go mod download -json "
+        f"{mod}@{ver}` "
         "(or rerun with --online).",
         (
-            f"GOMODCACHE=$(mktemp -d) GOPROXY=https://proxy.golang.org go mod download -json {mod}@{ver}",
+            "GOMODCACHE=$(mktemp -d) GOPROXY=https://proxy.golang.org go mod download -json "
+            f"{mod}@{ver}",
             "go env GOPROXY GOPRIVATE GONOPROXY",
         ),
         (*common, NO_CLEAN_DEFAULT),
@@ -368,9 +383,10 @@ def _missing(f: Failure, ctx: Context) -> Diagnosis:
     if ctx.repo is not None and ctx.repo.has_gowork and gowork != "off":
         checks.append("a go.work file is present: it can hide missing go.sum lines locally")
         commands.insert(0, "GOWORK=off go mod tidy")
+    pkg = f.fields.get("package", "")
     what = {
-        "package": f"the module providing package {f.fields.get('package', '')}",
-        "ambiguous-package": f"the modules that could provide package {f.fields.get('package', '')}",
+        "package": f"the module providing package {pkg}",
+        "ambiguous-package": f"the modules that could provide package {pkg}",
         "gomod-file": f"the go.mod file of {_mv(f)}",
     }.get(detail, _mv(f))
     return Diagnosis(
@@ -403,7 +419,7 @@ def _updates(f: Failure, ctx: Context) -> Diagnosis:
         expl,
         (
             "go mod tidy",
-            f"git add go.mod go.sum && git commit -m 'go mod tidy'",
+            "git add go.mod go.sum && git commit -m 'go mod tidy'",
             "go mod tidy -diff   # in CI (Go >= 1.23)",
         ),
         (NO_MOD_MOD, NO_DELETE_GOSUM),
@@ -523,7 +539,8 @@ def _not_found(f: Failure, ctx: Context) -> Diagnosis:
     where = "the checksum database" if server == "sumdb" else "the module proxy"
     glob = private_glob(mod) if mod else "<your module prefix>"
     private_signs = re.search(
-        r"terminal prompts disabled|could not read Username|[Rr]epository not found|unrecognized import path"
+        r"terminal prompts disabled|could not read Username|[Rr]epository not found|unrecognized "
+        r"import path"
         r"|authentication required|Permission denied|exit status 128|403 Forbidden|401 Unauthorized"
         r"|no secure protocol found|could not read Password|Invalid username or password",
         response,
@@ -553,7 +570,9 @@ def _not_found(f: Failure, ctx: Context) -> Diagnosis:
             "credentials for that host.",
             (
                 f"go env -w GOPRIVATE={glob}   # in CI: env GOPRIVATE={glob}",
-                f'git config --global url."https://${{GIT_TOKEN}}@{"/".join(glob.split("/")[:1])}/".insteadOf "https://{"/".join(glob.split("/")[:1])}/"',
+                'git config --global '
+                f'url."https://${{GIT_TOKEN}}@{"/".join(glob.split("/")[:1])}/".insteadOf '
+                f'"https://{"/".join(glob.split("/")[:1])}/"',
             ),
             (
                 NO_SUMDB_OFF,
@@ -590,7 +609,8 @@ def _not_found(f: Failure, ctx: Context) -> Diagnosis:
             "caches that result briefly. Retry later; if it persists, the module author can "
             "reduce repository size.",
             (
-                f"sleep 600 && go mod download {mod}@{ver}   # retry after the negative cache expires",
+                f"sleep 600 && go mod download {mod}@{ver}   # retry after the negative cache "
+                "expires",
             ),
             (NO_SUMDB_OFF,),
             ("'fetch timed out' in the server response",),
@@ -643,7 +663,8 @@ def _network(f: Failure, ctx: Context) -> Diagnosis:
             "A proxy on the network re-signs TLS (corporate MITM) or the CA bundle is missing in "
             "the image. Install the organisation's CA certificate in the build image.",
             (
-                "cp corp-ca.pem /usr/local/share/ca-certificates/corp-ca.crt && update-ca-certificates",
+                "cp corp-ca.pem /usr/local/share/ca-certificates/corp-ca.crt && "
+                "update-ca-certificates",
                 "export SSL_CERT_FILE=/path/to/corp-ca.pem",
             ),
             common,
@@ -680,7 +701,8 @@ def _network(f: Failure, ctx: Context) -> Diagnosis:
         MEDIUM,
         f"Requests to {host} time out: {err}",
         "The proxy or checksum database did not answer in time (slow network, firewall dropping "
-        "packets). Retry; if it keeps failing, use a reachable mirror that serves the database too.",
+        "packets). Retry; if it keeps failing, use a reachable mirror that serves the database "
+        "too.",
         (
             "curl -sS -m 10 https://sum.golang.org/lookup/golang.org/x/text@v0.3.0",
             "go mod download -x",
@@ -727,7 +749,8 @@ def _bad_env(f: Failure, ctx: Context) -> Diagnosis:
             "insecure-flag-removed",
             HIGH,
             "-insecure was removed in Go 1.17",
-            "Fix the certificate problem instead; GOINSECURE exists only for internal hosts you control.",
+            "Fix the certificate problem instead; GOINSECURE exists only for internal hosts you "
+            "control.",
             ("go env -u GOFLAGS",),
             (NO_INSECURE,),
             (),
@@ -767,7 +790,8 @@ def _toolchain(f: Failure, ctx: Context) -> Diagnosis:
             f"are {tc}.0, {tc}.1, ...). Write the full version.",
             (f"go mod edit -go={lang}.0", f"go mod edit -toolchain={tc}.0   # optional"),
             (
-                "Do not set GOTOOLCHAIN=local everywhere to hide it: builds then silently use older compilers.",
+                "Do not set GOTOOLCHAIN=local everywhere to hide it: builds then silently use "
+                "older compilers.",
             ),
             (),
         )
@@ -790,7 +814,8 @@ def _toolchain(f: Failure, ctx: Context) -> Diagnosis:
             "sandbox has no network (or the proxy blocks golang.org/toolchain). Install that Go in "
             "the image and stop switching.",
             (
-                f"use a Go {tc.removeprefix('go')} image / actions/setup-go with go-version-file: go.mod",
+                f"use a Go {tc.removeprefix('go')} image / actions/setup-go with go-version-file: "
+                "go.mod",
                 "GOTOOLCHAIN=local go build ./...   # once the local Go is new enough",
             ),
             (),
@@ -801,7 +826,8 @@ def _toolchain(f: Failure, ctx: Context) -> Diagnosis:
         return Diagnosis(
             "local-go-too-old",
             HIGH,
-            f"{f.fields.get('what', 'go.mod')} requires go >= {need}, this Go is {f.fields.get('running', '')}",
+            f"{f.fields.get('what', 'go.mod')} requires go >= {need}, this Go is "
+            f"{f.fields.get('running', '')}",
             "The installed Go is older than go.mod requires and toolchain switching is disabled"
             + (f" ({why.strip('; ')})" if why else "")
             + ". Install a newer Go or allow switching.",
@@ -917,7 +943,8 @@ def _replace_missing(f: Failure, ctx: Context) -> Diagnosis:
                 "docker build -f Dockerfile <parent dir containing both modules>",
             ),
             (
-                "Do not delete the replace directive in the image only: the build would use other code than you test.",
+                "Do not delete the replace directive in the image only: the build would use other "
+                "code than you test.",
             ),
             (),
         )
@@ -948,7 +975,8 @@ def _path_mismatch(f: Failure, ctx: Context) -> Diagnosis:
             "or dependency uses the old capitalisation.",
             (
                 f"grep -rn '\"{required}' --include=*.go .",
-                f"go mod edit -replace={required}={declared}@{ver}   # for dependencies you cannot edit",
+                f"go mod edit -replace={required}={declared}@{ver}   # for dependencies you "
+                "cannot edit",
             ),
             (),
             (),
@@ -961,7 +989,8 @@ def _path_mismatch(f: Failure, ctx: Context) -> Diagnosis:
         "required by.",
         (
             f"go mod edit -droprequire={required} && go get {declared}@{ver}",
-            f"go mod edit -replace={required}@{ver}={declared}@{ver}   # temporary, for indirect users",
+            f"go mod edit -replace={required}@{ver}={declared}@{ver}   # temporary, for indirect "
+            "users",
         ),
         (),
         (),

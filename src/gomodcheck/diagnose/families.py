@@ -132,7 +132,8 @@ def _misbehavior(block: Block) -> Failure | None:
 
 def _zip_rejected(block: Block) -> Failure | None:
     match = re.search(
-        r"case-insensitive file name collision: (?P<what>.*)|malformed file path (?P<path>\"[^\"]*\"): ?(?P<why>.*)",
+        r"case-insensitive file name collision: (?P<what>.*)|malformed file path "
+        r"(?P<path>\"[^\"]*\"): ?(?P<why>.*)",
         block.text,
     )
     if not match:
@@ -146,10 +147,12 @@ def _zip_rejected(block: Block) -> Failure | None:
 _TOOLCHAIN = re.compile(
     r"download (?P<tc>go1[\w.\-]*) for (?P<plat>[\w/]+): toolchain not available"
     r"|download (?P<tc2>go1[\w.\-]*): (?P<err>.*)"
-    r"|(?P<what>\S+) requires go >= (?P<need>[\w.\-]+) \(running go (?P<run>[\w.\-]+)(?P<why>[^)\n]*)\)"
+    r"|(?P<what>\S+) requires go >= (?P<need>[\w.\-]+) \(running go "
+    r"(?P<run>[\w.\-]+)(?P<why>[^)\n]*)\)"
     r"|(?P<gowork>module \S+ listed in go\.work file requires go >= (?P<need2>[\w.\-]+))"
     r"|invalid go version '(?P<bad>[\w.\-]+)': must match format"
-    r"|go\.mod file indicates go (?P<ind>[\w.\-]+), but maximum supported version is (?P<max>[\w.\-]+)"
+    r"|go\.mod file indicates go (?P<ind>[\w.\-]+), but maximum supported version is "
+    r"(?P<max>[\w.\-]+)"
     r"|invalid toolchain: (?P<lang>\S+) is a language version"
     r"|cannot find \"(?P<path>go1[^\"]*)\" in PATH"
 )
@@ -211,7 +214,8 @@ def _bad_env(block: Block) -> Failure | None:
 
 
 _MISSING = re.compile(
-    r"missing go\.sum entry needed to verify package (?P<pkg1>\S+)(?P<im1> \(imported by [^)]*\))? is provided by exactly one module"
+    r"missing go\.sum entry needed to verify package (?P<pkg1>\S+)(?P<im1> \(imported by "
+    r"[^)]*\))? is provided by exactly one module"
     r"|missing go\.sum entry for module providing package (?P<pkg>[^\s;]+)"
     r"|missing go\.sum entry for go\.mod file"
     r"|missing go\.sum entry"
@@ -239,7 +243,8 @@ def _missing(block: Block) -> Failure | None:
 
 def _updates(block: Block) -> Failure | None:
     match = re.search(
-        r"updates to go\.(?P<file>sum|mod) needed(?:, disabled by -mod=(?P<mode>\w+))?(?P<overlay>, but go\.\w+ is part of the overlay)?",
+        r"updates to go\.(?P<file>sum|mod) needed(?:, disabled by "
+        r"-mod=(?P<mode>\w+))?(?P<overlay>, but go\.\w+ is part of the overlay)?",
         block.text,
     )
     if not match:
@@ -260,7 +265,8 @@ def _updates(block: Block) -> Failure | None:
 
 def _malformed(block: Block) -> Failure | None:
     match = re.search(
-        r"malformed go\.sum:?\s*(?:\n\s*)?(?P<file>\S*go(?:\.work)?\.sum):(?P<line>\d+): (?P<why>[^\n]*)",
+        r"malformed go\.sum:?\s*(?:\n\s*)?(?P<file>\S*go(?:\.work)?\.sum):(?P<line>\d+): "
+        r"(?P<why>[^\n]*)",
         block.text,
     )
     if not match:
@@ -280,7 +286,8 @@ def _malformed(block: Block) -> Failure | None:
 
 
 _VENDOR_SUB = re.compile(
-    r"^\s*(?P<mod>\S+?)@(?P<ver>\S+): (?P<msg>is explicitly required in go\.mod, but (?:not marked as explicit|vendor/modules\.txt indicates)"
+    r"^\s*(?P<mod>\S+?)@(?P<ver>\S+): (?P<msg>is explicitly required in go\.mod, but (?:not "
+    r"marked as explicit|vendor/modules\.txt indicates)"
     r"|is replaced(?: by \S+)? in \S+, but (?:not marked as replaced|marked as replaced by)"
     r"|is marked as explicit in vendor/modules\.txt, but not explicitly required"
     r"|is marked as replaced in vendor/modules\.txt, but not replaced)",
@@ -310,7 +317,8 @@ def _vendoring(block: Block) -> Failure | None:
 
 def _vendor_lookup(block: Block) -> Failure | None:
     match = re.search(
-        r"(?P<kind>import|module) lookup disabled by -mod=vendor|cannot query module due to -mod=vendor"
+        r"(?P<kind>import|module) lookup disabled by -mod=vendor|cannot query module due to "
+        r"-mod=vendor"
         r"|can't [^\n]*? using the vendor directory",
         block.text,
     )
@@ -329,7 +337,8 @@ def _vendor_lookup(block: Block) -> Failure | None:
 def _cache_modified(block: Block) -> Failure | None:
     # A module in a workspace or replaced by a directory prints with no version ("path : ...").
     match = re.search(
-        r"(?P<module>\S+) (?P<version>v\S+|): (?P<kind>dir has been modified|zip has been modified|missing ziphash)",
+        r"(?P<module>\S+) (?P<version>v\S+|): (?P<kind>dir has been modified|zip has been "
+        r"modified|missing ziphash)",
         block.text,
     )
     if not match:
@@ -358,13 +367,15 @@ def _replace_missing(block: Block) -> Failure | None:
 
 def _path_mismatch(block: Block) -> Failure | None:
     match = re.search(
-        r"module declares its path as:\s*(?P<declared>\S+)\s+but was required as:\s*(?P<required>\S+)",
+        r"module declares its path as:\s*(?P<declared>\S+)\s+but was required "
+        r"as:\s*(?P<required>\S+)",
         block.text,
     )
     if not match:
         # Go <= 1.12: `parsing go.mod: unexpected module path "copy"`.
         old = re.search(
-            r"(?P<required>[^\s:@]+)@\S+: parsing go\.mod: unexpected module path \"(?P<declared>[^\"]*)\"",
+            r"(?P<required>[^\s:@]+)@\S+: parsing go\.mod: unexpected module path "
+            r"\"(?P<declared>[^\"]*)\"",
             block.text,
         )
         if old is None:

@@ -26,7 +26,8 @@ class OnlineFacts:
 
 
 def consult(modvers: Iterable[tuple[str, str]], *, proxy_zip: bool = True) -> OnlineFacts:
-    """Look each module version up in sum.golang.org (via the public proxy) and hash its proxy zip."""
+    """Look each module version up in sum.golang.org (via the public proxy) and hash its proxy "
+    "zip."""
     wanted = sorted({(m, v) for m, v in modvers if m and v.startswith("v")})
     if not wanted:
         return OnlineFacts()

@@ -18,7 +18,8 @@ _TEXT: dict[Family, tuple[str, str, float | None]] = {
     ),
     Family.SUMDB_MISBEHAVIOR: (
         "Checksum-database misbehaviour",
-        "The go command detected inconsistent trees from the checksum database, or a corrupt saved tree head.",
+        "The go command detected inconsistent trees from the checksum database, or a corrupt "
+        "saved tree head.",
         9.0,
     ),
     Family.MISSING_GOSUM_ENTRY: (
@@ -48,7 +49,8 @@ _TEXT: dict[Family, tuple[str, str, float | None]] = {
     ),
     Family.NOT_FOUND: (
         "404/410 from the proxy or checksum database",
-        "The module proxy or checksum database has no such module version (private, just tagged, fetch timed out).",
+        "The module proxy or checksum database has no such module version (private, just tagged, "
+        "fetch timed out).",
         None,
     ),
     Family.NETWORK: (
@@ -68,7 +70,8 @@ _TEXT: dict[Family, tuple[str, str, float | None]] = {
     ),
     Family.CACHE_MODIFIED: (
         "Module cache modified",
-        "go mod verify found a modified directory or zip, or a missing ziphash, in the module cache.",
+        "go mod verify found a modified directory or zip, or a missing ziphash, in the module "
+        "cache.",
         6.0,
     ),
     Family.REPLACE_DIR_MISSING: (

@@ -99,7 +99,8 @@ def weakening_advice(setting: Setting) -> str | None:
     if name == "GOPROXY" and value in ("direct", "off"):
         return (
             (
-                f"GOPROXY={value} ({where}) bypasses the module proxy; public modules then come from "
+                f"GOPROXY={value} ({where}) bypasses the module proxy; public modules then come "
+                "from "
                 "their VCS, where tags can move."
             )
             if value == "direct"

@@ -7,6 +7,7 @@ build constraints decide whether the file counts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -150,7 +151,79 @@ class _Reader:
         self.read_string(out)
 
 
+_SKIP = re.compile(rb"(?:[ \t\r\n\f;]+|//[^\n]*|/\*.*?\*/)*", re.DOTALL)
+_IDENT = re.compile(rb"[A-Za-z0-9_\x80-\xff]+")
+_PACKAGE = re.compile(rb"package(?![A-Za-z0-9_\x80-\xff])")
+_IMPORT = re.compile(rb"import(?![A-Za-z0-9_\x80-\xff])")
+_STRING = re.compile(rb'"(?:[^"\\\n]|\\.)*"|`[^`]*`', re.DOTALL)
+
+
 def read_imports(data: bytes) -> FileImports:
+    """ReadImports(f, reportSyntaxError=false): imports and the header bytes consumed.
+
+    A regular-expression version of the byte reader below (which stays as the reference):
+    whole-token matches are an order of magnitude faster in Python on large trees.
+    """
+    if b"\x00" in data:
+        # NUL bytes: the go command stops with an error; take the exact slow path.
+        return read_imports_bytewise(data)
+    quoted: list[str] = []
+    pos = _SKIP.match(data, 0).end()  # type: ignore[union-attr]
+    m = _PACKAGE.match(data, pos)
+    if m is None:
+        return read_imports_bytewise(data)
+    pos = _SKIP.match(data, m.end()).end()  # type: ignore[union-attr]
+    m = _IDENT.match(data, pos)
+    if m is None:
+        return read_imports_bytewise(data)
+    pos = m.end()
+
+    def one_import(at: int) -> int | None:
+        at = _SKIP.match(data, at).end()  # type: ignore[union-attr]
+        if data[at : at + 1] == b".":
+            at += 1
+        else:
+            ident = _IDENT.match(data, at)
+            if ident is not None:
+                at = ident.end()
+        at = _SKIP.match(data, at).end()  # type: ignore[union-attr]
+        sm = _STRING.match(data, at)
+        if sm is None:
+            return None
+        quoted.append(sm.group().decode("utf-8", "replace"))
+        return sm.end()
+
+    while True:
+        at = _SKIP.match(data, pos).end()  # type: ignore[union-attr]
+        if at >= len(data) or data[at] != 0x69:  # 'i'
+            if at >= len(data):
+                return FileImports(tuple(quoted), data)
+            return FileImports(tuple(quoted), data[:at])
+        im = _IMPORT.match(data, at)
+        if im is None:
+            return read_imports_bytewise(data)
+        at = _SKIP.match(data, im.end()).end()  # type: ignore[union-attr]
+        if data[at : at + 1] == b"(":
+            at += 1
+            while True:
+                at = _SKIP.match(data, at).end()  # type: ignore[union-attr]
+                if data[at : at + 1] == b")":
+                    pos = at + 1
+                    break
+                if at >= len(data):
+                    return read_imports_bytewise(data)
+                nxt = one_import(at)
+                if nxt is None:
+                    return read_imports_bytewise(data)
+                at = nxt
+        else:
+            nxt = one_import(at)
+            if nxt is None:
+                return read_imports_bytewise(data)
+            pos = nxt
+
+
+def read_imports_bytewise(data: bytes) -> FileImports:
     """ReadImports(f, reportSyntaxError=false): imports and the header bytes consumed."""
     r = _Reader(data)
     quoted: list[str] = []

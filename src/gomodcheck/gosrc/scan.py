@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from gomodcheck.gosrc.constraint import should_build_any_tags
 from gomodcheck.gosrc.imports import read_imports
+from gomodcheck.gosrc.scancache import FileScan, ScanCache
 from gomodcheck.gosrc.tree import SourceTree
 
 
@@ -29,7 +30,21 @@ def _is_magic(path: str) -> bool:
     )
 
 
-def scan_dir(tree: SourceTree, rel: str) -> PackageImports | None:
+def scan_file(tree: SourceTree, rel: str, cache: ScanCache | None = None) -> FileScan:
+    """Whether one file counts under tidy's tags, and its import paths."""
+    key = tree.cache_key(rel) if cache is not None else None
+    if key is not None and cache is not None:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    fi = read_imports(tree.read_file(rel))
+    result = (should_build_any_tags(fi.header.decode("utf-8", "replace")), fi.paths)
+    if key is not None and cache is not None:
+        cache.put(key, result)
+    return result
+
+
+def scan_dir(tree: SourceTree, rel: str, cache: ScanCache | None = None) -> PackageImports | None:
     """The imports of the package in rel, or None when no file counts (imports.ErrNoGo)."""
     entries = tree.list_dir(rel)
     if entries is None:
@@ -41,13 +56,12 @@ def scan_dir(tree: SourceTree, rel: str) -> PackageImports | None:
         name = e.name
         if not e.is_regular or name.startswith(("_", ".")) or not name.endswith(".go"):
             continue
-        data = tree.read_file(f"{rel}/{name}" if rel else name)
-        fi = read_imports(data)
-        if not should_build_any_tags(fi.header.decode("utf-8", "replace")):
+        included, paths = scan_file(tree, f"{rel}/{name}" if rel else name, cache)
+        if not included:
             continue
         counted += 1
         target = test_imports if name.endswith("_test.go") else imports
-        target.update(fi.paths)
+        target.update(paths)
     if counted == 0:
         return None
     return PackageImports(

@@ -32,6 +32,9 @@ class SourceTree(Protocol):
 
     def exists(self, rel: str) -> bool: ...
 
+    def cache_key(self, rel: str) -> str | None:
+        """A key that changes whenever the file's content may have, or None to not cache."""
+
 
 class DirTree:
     """A directory on disk.
@@ -78,12 +81,22 @@ class DirTree:
     def exists(self, rel: str) -> bool:
         return os.path.exists(self._path(rel))  # noqa: PTH110 - speed, see class doc
 
+    def cache_key(self, rel: str) -> str | None:
+        path = self._path(rel)
+        try:
+            st = os.stat(path)  # noqa: PTH116 - speed, see class doc
+        except OSError:
+            return None
+        return f"{path}\0{st.st_mtime_ns}\0{st.st_size}"
+
 
 class ZipTree:
     """A module zip (files under "path@version/"), indexed once; no extraction."""
 
     def __init__(self, zip_path: Path, prefix: str) -> None:
         self.zf = zipfile.ZipFile(zip_path)
+        st = zip_path.stat()
+        self.key_prefix = f"zip:{zip_path}\0{st.st_mtime_ns}\0{st.st_size}\0"
         self.dirs: dict[str, dict[str, Entry]] = {"": {}}
         self.files: dict[str, str] = {}
         for name in self.zf.namelist():
@@ -110,3 +123,6 @@ class ZipTree:
 
     def exists(self, rel: str) -> bool:
         return rel in self.files or rel in self.dirs
+
+    def cache_key(self, rel: str) -> str | None:
+        return self.key_prefix + rel

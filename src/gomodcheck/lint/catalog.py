@@ -56,7 +56,6 @@ RULES: dict[str, Rule] = {
             "GONOSUMDB.",
             E,
             8.0,
-            ("security",),
         ),
         _rule(
             "GMC-L002",
@@ -67,7 +66,6 @@ RULES: dict[str, Rule] = {
             "Narrow the pattern to your own module prefixes, e.g. `github.com/your-org/*`.",
             E,
             7.5,
-            ("security",),
         ),
         _rule(
             "GMC-L003",
@@ -79,7 +77,6 @@ RULES: dict[str, Rule] = {
             "GOINSECURE.",
             E,
             7.5,
-            ("security",),
         ),
         _rule(
             "GMC-L004",
@@ -90,7 +87,6 @@ RULES: dict[str, Rule] = {
             "Limit GOINSECURE to the internal hosts that need it, or drop it.",
             E,
             7.0,
-            ("security",),
         ),
         _rule(
             "GMC-L005",
@@ -115,7 +111,6 @@ RULES: dict[str, Rule] = {
             "then direct) and GOPRIVATE for private modules.",
             W,
             4.0,
-            ("security",),
         ),
         _rule(
             "GMC-L007",
@@ -128,7 +123,6 @@ RULES: dict[str, Rule] = {
             "and commit.",
             W,
             5.0,
-            ("security",),
         ),
         _rule(
             "GMC-L008",
@@ -151,7 +145,6 @@ RULES: dict[str, Rule] = {
             "`COPY go.mod go.sum ./` before `RUN go mod download`.",
             E,
             6.0,
-            ("security",),
         ),
         _rule(
             "GMC-L010",
@@ -163,7 +156,6 @@ RULES: dict[str, Rule] = {
             "Remove the pattern (or add `!go.sum` after it) and commit go.sum.",
             E,
             6.0,
-            ("security",),
         ),
         _rule(
             "GMC-L011",

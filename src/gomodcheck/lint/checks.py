@@ -626,12 +626,15 @@ def first_go_build(f: ParsedFile) -> Command | None:
     return None
 
 
-def check_ci_gate(ci_files: Sequence[ParsedFile], project: Project) -> Iterator[Finding]:
-    """GMC-L012 and GMC-L016 for one Go project, given the CI files that build it."""
+def check_ci_gate(files: Sequence[ParsedFile], project: Project) -> Iterator[Finding]:
+    """GMC-L012 and GMC-L016 for one Go project, given all its files (CI, Makefiles, scripts)."""
+    ci_files = [f for f in files if f.kind.is_ci]
     building = [(f, c) for f in ci_files if (c := first_go_build(f)) is not None]
     if not project.found or not building:
         return
-    gated = any(is_gate(c) for f in ci_files for c in f.commands) or any(
+    # A gate in a Makefile target or script counts: CI usually reaches it through `make verify`.
+    gate_kinds = (Kind.MAKEFILE, Kind.SHELL, *[f.kind for f in ci_files])
+    gated = any(is_gate(c) for f in files if f.kind in gate_kinds for c in f.commands) or any(
         "gomodcheck" in a.uses for f in ci_files for a in f.actions
     )
     if not gated:

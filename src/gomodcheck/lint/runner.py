@@ -138,9 +138,9 @@ def _lint_group(
             _check_file(parsed, project, settings, str(Path(parsed.path).parent) in docker_dirs)
         )
         out.extend(_apply_suppressions(found, text, parsed))
-        if parsed.kind.is_ci:
-            by_project[project.root].append(parsed)
-            projects[project.root] = project
+        # CI often runs its gate through `make verify` or a script: all of them count.
+        by_project[project.root].append(parsed)
+        projects[project.root] = project
     for root, files in by_project.items():
         out.extend(checks.check_ci_gate(files, projects[root]))
     return [_configure(f, settings) for f in out if f.rule_id not in settings.disable]

@@ -20,7 +20,9 @@ _ASSIGN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\+?=(.*)", re.DOTALL)
 _RELEVANT = re.compile(
     r"\bgo(?:1\.[\d.]+)?\b|\$[({]?GO|GO[A-Z0-9_]*=|gomodcheck|\bgit\b|\bcd\b|\bpushd\b|\bpopd\b"
 )
-_SIMPLE = re.compile(r"[^'\"`$(){}<>\\;&|#\n*?\[\]!~]*")
+_SIMPLE = re.compile(
+    r"(?:[^'\"`$(){}<>\\;&|#\n*?\[\]!~]|\$(?=[A-Za-z_])|\$\{[A-Za-z_][A-Za-z0-9_]*\})*"
+)
 _HEREDOC = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_][A-Za-z0-9_]*)\1")
 # Programs that run the rest of their arguments as a command.
 # Reserved words the fallback tokenizer leaves in front of a command (`then GOSUMDB=off go ...`).

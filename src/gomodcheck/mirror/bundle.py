@@ -87,19 +87,29 @@ def read_bundle(path: Path) -> Bundle:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
         raise InputError(f"{path}: not a bundle: {exc}") from None
+    # Bytes, whatever type a column holds: a damaged bundle is refused by proof, not by decoding.
+    conn.text_factory = bytes
     try:
-        meta = dict(conn.execute("SELECT key, value FROM meta").fetchall())
+        meta = {
+            _text(k): _text(v) for k, v in conn.execute("SELECT key, value FROM meta").fetchall()
+        }
         if meta.get("format") != FORMAT:
             raise InputError(f"{path}: not a {FORMAT} file (format {meta.get('format')!r})")
         records = tuple(
-            BundleRecord(int(i), str(p), str(v), bytes(t))
+            BundleRecord(int(i), _text(p), _text(v), bytes(t))
             for i, p, v, t in conn.execute(
                 "SELECT id, path, version, text FROM records ORDER BY id"
             )
         )
-        tiles = {str(p): bytes(d) for p, d in conn.execute("SELECT path, data FROM tiles")}
+        tiles = {_text(p): bytes(d) for p, d in conn.execute("SELECT path, data FROM tiles")}
     except sqlite3.Error as exc:
         raise InputError(f"{path}: not a bundle: {exc}") from None
     finally:
         conn.close()
-    return Bundle(str(meta.get("name", "")), str(meta.get("note", "")).encode(), records, tiles)
+    return Bundle(meta.get("name", ""), meta.get("note", "").encode(), records, tiles)
+
+
+def _text(value: object) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)

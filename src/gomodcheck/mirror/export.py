@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from gomodcheck.errors import NotFoundError, VerificationError
+from gomodcheck.errors import NotFoundError, SecurityError, VerificationError
 from gomodcheck.gosum import GoSum
 from gomodcheck.mirror.bundle import Bundle, BundleRecord
 from gomodcheck.module import escape_path, escape_version
@@ -24,9 +24,11 @@ from gomodcheck.tlog import (
     ProofError,
     Tile,
     TileHashReader,
+    Tree,
     parse_record,
     record_hash,
     stored_hash_index,
+    tree_hash,
 )
 
 _WORKERS = 8
@@ -72,9 +74,17 @@ class _CollectingTiles:
 
 
 def export_bundle(
-    gosums: Iterable[GoSum], client: Client, *, skip: Callable[[str], bool] = lambda p: False
+    gosums: Iterable[GoSum],
+    client: Client,
+    *,
+    skip: Callable[[str], bool] = lambda p: False,
+    since: Tree | None = None,
 ) -> tuple[Bundle, ExportSummary]:
-    """Prove every go.sum line against the database; VerificationError lists those that fail."""
+    """Prove every go.sum line against the database; VerificationError lists those that fail.
+
+    ``since`` is a (verified) tree head the importing side holds already: the bundle then also
+    carries the tiles that prove the new tree extends it, which the import needs.
+    """
     wanted: dict[tuple[str, str], list[tuple[str, str]]] = {}
     skipped: set[str] = set()
     lines = 0
@@ -136,6 +146,17 @@ def export_bundle(
     for r, leaf in zip(records, hashes, strict=True):
         if leaf != record_hash(r.text):
             raise ProofError(f"{r.path}@{r.version}: record {r.id} is not in tree#{tree.n}")
+    if since is not None and since.n > 0:
+        if since.n > tree.n:
+            raise VerificationError(
+                f"--since tree#{since.n} is newer than the database's tree#{tree.n}"
+            )
+        if tree_hash(since.n, reader) != since.hash:
+            raise SecurityError(
+                f"checksum database {client.name}: tree#{tree.n} is not an extension of the "
+                f"--since tree#{since.n}",
+                ["database:\n" + note.decode("utf-8", "replace")],
+            )
     bundle = Bundle(client.name, note, tuple(sorted(records, key=lambda r: r.id)), tiles.proved)
     summary = ExportSummary(tree.n, len(records), len(tiles.proved), lines, tuple(sorted(skipped)))
     return bundle, summary

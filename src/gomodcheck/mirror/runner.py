@@ -31,6 +31,7 @@ class MirrorConfig:
     header_timeout: float = 10.0
     keep_alive: int = 5
     graceful_shutdown: float = 10.0
+    access_log: bool = True
 
     @property
     def host_port(self) -> tuple[str, int]:
@@ -91,7 +92,7 @@ def serve(config: MirrorConfig, lifetime: float = 0.0) -> None:
     )
     configure_logging()
     uv_config = uvicorn.Config(
-        AccessLog(build_app(mirror)),
+        AccessLog(build_app(mirror)) if config.access_log else build_app(mirror),
         host=host,
         port=port,
         http=protocol,

@@ -129,6 +129,9 @@ class Client:
         self._accepted: dict[bytes, Tree] = {}
         # Prefetched, unverified answers by remote path; each is used at most once.
         self._stash: dict[str, bytes] = {}
+        # Cache keys known to be absent (from prefetch's batched check): no need to ask again.
+        self._absent: set[str] = set()
+        self._paths: dict[tuple[str, str], str] = {}
         self._saved: set[Tile] = set()
         stored = self.state.read_latest(self.name)
         if stored:
@@ -147,7 +150,7 @@ class Client:
 
     def lookup(self, path: str, version: str) -> list[str]:
         """The database's go.sum lines for path@version (version may end in /go.mod)."""
-        remote_path = _lookup_path(path, version)
+        remote_path = self._lookup_path(path, version)
         text = self._records.do(remote_path, lambda: self._lookup(remote_path))
         prefix = f"{path} {version} "
         return [line for line in text.decode("utf-8").split("\n") if line.startswith(prefix)]
@@ -161,14 +164,16 @@ class Client:
         read_many = getattr(self.remote, "read_many", None)
         if read_many is None:
             return
-        paths: list[str] = []
+        wanted: dict[str, None] = {}
         for path, version in modules:
             try:
-                rp = _lookup_path(path, version)
+                wanted[self._lookup_path(path, version)] = None
             except VerificationError:
                 continue
-            if rp not in paths and self.state.read_cache(self.name + rp) is None:
-                paths.append(rp)
+        cached = self._cached_keys([self.name + rp for rp in wanted])
+        paths = [rp for rp in wanted if self.name + rp not in cached]
+        with self._lock:
+            self._absent.update(self.name + rp for rp in paths)
         if not paths:
             return
         answers = read_many(paths, [MAX_LOOKUP] * len(paths))
@@ -190,9 +195,14 @@ class Client:
             reader = self._reader(tree)
             indexes = [stored_hash_index(0, i) for i in ids if 0 <= i < tree.n]
             try:
-                tiles = [t for t in reader.plan(indexes) if not self._tile_cached(t)]
+                planned = reader.plan(indexes)
             except GomodcheckError:
                 continue
+            keys = {t: self._tile_keys(t) for t in planned}
+            cached = self._cached_keys([k for ks in keys.values() for k in ks])
+            tiles = [t for t in planned if not any(k in cached for k in keys[t])]
+            with self._lock:
+                self._absent.update(k for t in tiles for k in keys[t])
             tile_paths = [f"/{t.path()}" for t in tiles]
             got = read_many(tile_paths, [t.W * HASH_SIZE for t in tiles])
             with self._lock:
@@ -200,11 +210,33 @@ class Client:
                     if isinstance(answer, bytes):
                         self._stash[tp] = answer
 
-    def _tile_cached(self, tile: Tile) -> bool:
+    def _tile_keys(self, tile: Tile) -> tuple[str, ...]:
         full = Tile(tile.H, tile.L, tile.N, 1 << tile.H)
-        return any(
-            self.state.read_cache(f"{self.name}/{t.path()}") is not None for t in {tile, full}
-        )
+        keys = (f"{self.name}/{tile.path()}",)
+        return keys if tile == full else (*keys, f"{self.name}/{full.path()}")
+
+    def _cached_keys(self, keys: Sequence[str]) -> set[str]:
+        # A State may answer in bulk (SqliteState does); otherwise ask key by key.
+        bulk = getattr(self.state, "cached_keys", None)
+        if bulk is not None:
+            found: set[str] = bulk(keys)
+            return found
+        return {k for k in keys if self.state.read_cache(k) is not None}
+
+    def _read_cache(self, key: str) -> bytes | None:
+        """The state cache, skipping keys prefetch() found absent (and nothing wrote since)."""
+        with self._lock:
+            if key in self._absent:
+                return None
+        return self.state.read_cache(key)
+
+    def _lookup_path(self, path: str, version: str) -> str:
+        key = (path, version.removesuffix("/go.mod"))
+        found = self._paths.get(key)
+        if found is None:
+            found = _lookup_path(*key)
+            self._paths[key] = found
+        return found
 
     def _read_remote(self, path: str, max_size: int) -> bytes:
         with self._lock:
@@ -215,7 +247,7 @@ class Client:
 
     def _lookup(self, remote_path: str) -> bytes:
         key = self.name + remote_path
-        data = self.state.read_cache(key)
+        data = self._read_cache(key)
         from_cache = data is not None
         if data is None:
             try:
@@ -231,7 +263,7 @@ class Client:
         tree = self._merge(tree_msg)
         self._check_record(record_id, text, tree)
         if not from_cache:
-            self.state.write_cache(key, data)
+            self._write_cache(key, data)
         return text
 
     def refresh(self) -> Tree:
@@ -375,12 +407,12 @@ class Client:
 
     def _read_tile_once(self, tile: Tile) -> bytes:
         full = Tile(tile.H, tile.L, tile.N, 1 << tile.H)
-        cached = self.state.read_cache(f"{self.name}/{tile.path()}")
+        cached = self._read_cache(f"{self.name}/{tile.path()}")
         if cached is not None:
             self._mark_saved(tile)
             return cached
         if tile != full:
-            cached = self.state.read_cache(f"{self.name}/{full.path()}")
+            cached = self._read_cache(f"{self.name}/{full.path()}")
             if cached is not None and len(cached) >= tile.W * HASH_SIZE:
                 self._mark_saved(tile)  # the full tile is stored already
                 return cached[: tile.W * HASH_SIZE]
@@ -418,7 +450,12 @@ class Client:
                     self._saved.add(tile)
                     to_write.append((tile, d))
         for tile, d in to_write:
-            self.state.write_cache(f"{self.name}/{tile.path()}", d)
+            self._write_cache(f"{self.name}/{tile.path()}", d)
+
+    def _write_cache(self, key: str, data: bytes) -> None:
+        with self._lock:
+            self._absent.discard(key)
+        self.state.write_cache(key, data)
 
 
 class _TileReader:

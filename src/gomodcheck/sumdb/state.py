@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -93,6 +94,19 @@ class SqliteState:
         row = self._conn().execute("SELECT data FROM sumdb_cache WHERE key = ?", (key,)).fetchone()
         return bytes(row[0]) if row and row[0] else None
 
+    def cached_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of keys the cache holds, in a few queries instead of one per key."""
+        with self._lock:
+            found = {k for k in keys if k in self._pending}
+        conn = self._conn()
+        rest = [k for k in keys if k not in found]
+        for i in range(0, len(rest), 500):
+            part = rest[i : i + 500]
+            marks = ",".join("?" * len(part))
+            rows = conn.execute(f"SELECT key FROM sumdb_cache WHERE key IN ({marks})", part)  # noqa: S608 - placeholders only
+            found.update(str(r[0]) for r in rows)
+        return found
+
     def write_cache(self, key: str, data: bytes) -> None:
         with self._lock:
             self._pending[key] = data
@@ -152,6 +166,10 @@ class MemoryState:
     def read_cache(self, key: str) -> bytes | None:
         with self._lock:
             return self.cache.get(key)
+
+    def cached_keys(self, keys: Sequence[str]) -> set[str]:
+        with self._lock:
+            return {k for k in keys if k in self.cache}
 
     def write_cache(self, key: str, data: bytes) -> None:
         with self._lock:

@@ -216,6 +216,7 @@ class TileHashReader:
         # content cannot differ in a consistent tree, so they need no second check.
         self.known: Mapping[Tile, bytes] = known if known is not None else {}
         self._root_checked = False
+        self._stx_plan: tuple[list[int], list[Tile], list[int]] | None = None
 
     def plan(self, indexes: Sequence[int]) -> list[Tile]:
         """The tiles read_hashes(indexes) reads (not those already known), parents first."""
@@ -232,17 +233,23 @@ class TileHashReader:
         order: dict[Tile, int] = {}
         tiles: list[Tile] = []
 
-        # Tiles that recompute the tree hash; if it matches, they are authentic.
-        stx = subtree_index(0, n, [])
-        stx_order: list[int] = []
-        for x in stx:
-            tile = tile_parent(_tile_for_index(h, x)[0], 0, n)
-            if tile is None:
-                raise AssertionError("bad math in TileHashReader")
-            if tile not in order:
-                order[tile] = len(tiles)
-                tiles.append(tile)
-            stx_order.append(order[tile])
+        # Tiles that recompute the tree hash; if it matches, they are authentic. The same for
+        # every call on this tree, so planned once.
+        if self._stx_plan is None:
+            stx = subtree_index(0, n, [])
+            stx_tiles: list[Tile] = []
+            stx_order: list[int] = []
+            for x in stx:
+                tile = tile_parent(_tile_for_index(h, x)[0], 0, n)
+                if tile is None:
+                    raise AssertionError("bad math in TileHashReader")
+                if tile not in stx_tiles:
+                    stx_tiles.append(tile)
+                stx_order.append(stx_tiles.index(tile))
+            self._stx_plan = (stx, stx_tiles, stx_order)
+        stx, stx_tiles, stx_order = self._stx_plan
+        tiles.extend(stx_tiles)
+        order.update((t, i) for i, t in enumerate(stx_tiles))
 
         # Tiles holding the indexes, with the parents needed to authenticate them.
         index_order: list[int] = []

@@ -125,6 +125,8 @@ def verify_gosums(
             workers = 1  # only local work: threads would add nothing but overhead
         else:
             # Bulk-fetch answers and tiles first; then the proofs run from memory.
+            if progress:
+                progress(0, len(keys))
             client.prefetch(keys)
             workers = 1
         answers = _lookup_all(client, keys, workers, progress)

@@ -61,7 +61,9 @@ def test_gomodcheck_toml_is_found_above_the_directory(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     (tmp_path / "gomodcheck.toml").write_text('[lint]\nexclude = ["legacy"]\n', encoding="utf-8")
     (tmp_path / "legacy").mkdir()
-    (tmp_path / "legacy" / "Dockerfile").write_text("FROM golang\nENV GOSUMDB=off\n", encoding="utf-8")
+    (tmp_path / "legacy" / "Dockerfile").write_text(
+        "FROM golang\nENV GOSUMDB=off\n", encoding="utf-8"
+    )
     assert run_cli("lint", ".", cwd=tmp_path).returncode == 0
 
 
@@ -90,3 +92,16 @@ def test_malformed_workflow_is_reported_as_a_finding_not_a_crash(tmp_path: Path)
     result = run_cli("lint", str(tmp_path), "--format", "json")
     assert result.returncode == 1
     assert [f["rule"] for f in json.loads(result.stdout)["findings"]] == ["GMC-L000"]
+
+
+def test_sarif_for_every_rule_is_valid_against_the_sarif_2_1_0_schema() -> None:
+    import jsonschema  # noqa: PLC0415 - only this test needs it
+
+    assets = Path(__file__).resolve().parents[2] / "assets"
+    schema = json.loads((assets / "sarif" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+    result = run_cli("lint", str(assets / "lint" / "fixtures"), "--format", "sarif")
+    assert result.returncode == 1
+    document = json.loads(result.stdout)
+    validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
+    assert [e.message for e in validator.iter_errors(document)] == []
+    assert len(document["runs"][0]["tool"]["driver"]["rules"]) == 19

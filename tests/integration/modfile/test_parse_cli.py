@@ -31,8 +31,17 @@ def test_go_mod_prints_go_mod_edit_json() -> None:
     assert r.returncode == 0, r.stderr
     d = json.loads(r.stdout)
     assert d["Module"] == {"Path": "k8s.io/kubernetes"}
-    assert list(d) == ["Module", "Go", "GoDebug", "Require", "Exclude", "Replace", "Retract",
-                       "Tool", "Ignore"]
+    assert list(d) == [
+        "Module",
+        "Go",
+        "GoDebug",
+        "Require",
+        "Exclude",
+        "Replace",
+        "Retract",
+        "Tool",
+        "Ignore",
+    ]
     assert r.stdout.startswith('{\n\t"Module": {\n\t\t"Path": "k8s.io/kubernetes"\n\t},\n')
 
 
@@ -43,8 +52,9 @@ def test_go_work_prints_go_work_edit_json(tmp_path: Path) -> None:
     assert json.loads(r.stdout)["Use"][0] == {"DiskPath": "."}
 
 
-@pytest.mark.parametrize(("name", "key"), [
-    ("go.sum", "lines"), ("go.work.sum", "lines"), ("modules.txt", "modules")])
+@pytest.mark.parametrize(
+    ("name", "key"), [("go.sum", "lines"), ("go.work.sum", "lines"), ("modules.txt", "modules")]
+)
 def test_kind_is_taken_from_the_file_name(name: str, key: str) -> None:
     r = run_cli("parse", str(ASSETS / "other" / name))
     assert r.returncode == 0, r.stderr
@@ -78,13 +88,11 @@ def test_lax_accepts_what_a_dependency_may_contain(tmp_path: Path) -> None:
 
 def test_binary_garbage_is_rejected_with_its_position(tmp_path: Path) -> None:
     path = write(tmp_path, "go.mod", bytes(range(256)) * 4)
-    assert_usage_error(run_cli("parse", str(path)),
-                       f"{path}:1: unexpected input character '\\x00'")
+    assert_usage_error(run_cli("parse", str(path)), f"{path}:1: unexpected input character '\\x00'")
 
 
 @pytest.mark.parametrize(("name", "limit"), [("go.mod", "4 MiB"), ("go.sum", "64 MiB")])
-def test_a_100_mb_file_is_refused_without_reading_it(tmp_path: Path, name: str,
-                                                     limit: str) -> None:
+def test_a_100_mb_file_is_refused_without_reading_it(tmp_path: Path, name: str, limit: str) -> None:
     path = tmp_path / name
     with path.open("wb") as f:
         f.truncate(100 << 20)  # sparse: no 100 MB written to disk
@@ -110,8 +118,11 @@ def test_crlf_line_endings_parse_like_lf(tmp_path: Path) -> None:
 
 def test_byte_order_mark_is_rejected_with_a_hint(tmp_path: Path) -> None:
     path = write(tmp_path, "go.mod", b"\xef\xbb\xbfmodule x\n")
-    assert_usage_error(run_cli("parse", str(path)),
-                       f"{path}:1: unexpected input character '\\ufeff'", "byte order mark")
+    assert_usage_error(
+        run_cli("parse", str(path)),
+        f"{path}:1: unexpected input character '\\ufeff'",
+        "byte order mark",
+    )
 
 
 def test_empty_file_parses_as_the_go_command_parses_it(tmp_path: Path) -> None:

@@ -92,7 +92,12 @@ def test_go_command_agrees_the_fork_is_not_in_the_database(tmp_path: Path, go_bi
     }
     res = subprocess.run(
         [go_bin, "mod", "download", "-json", f"{NOT_IN_DB}@{version}"],
-        env=env, capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=tmp_path,
     )
     subprocess.run(["chmod", "-R", "u+w", str(tmp_path / "modcache")], check=False)
     assert "sumdb/sum.golang.org/lookup" in res.stdout and "404 Not Found" in res.stdout, res.stdout

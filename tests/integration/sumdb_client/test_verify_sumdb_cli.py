@@ -49,7 +49,9 @@ def _env(tmp_path: Path, url: str, **extra: str) -> dict[str, str]:
     }
 
 
-def _verify(tmp_path: Path, proj: Path, env: dict[str, str], *args: str) -> tuple[int, dict[str, object], str]:
+def _verify(
+    tmp_path: Path, proj: Path, env: dict[str, str], *args: str
+) -> tuple[int, dict[str, object], str]:
     res = run_cli("verify", "--sumdb", *args, "--format", "json", str(proj), env=env)
     report = json.loads(res.stdout) if res.stdout.strip().startswith("{") else {}
     return res.returncode, report, res.stderr

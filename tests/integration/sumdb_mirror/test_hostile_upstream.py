@@ -61,8 +61,7 @@ def test_lying_upstream_is_caught_and_go_command_never_sees_the_lie(
 
         # 1. A fork: same key, one older record rewritten, one record more.
         fork = FakeLog(
-            [filler(i, "fork" if i == 7 else "") for i in range(300)]
-            + [XTEXT_RECORD, filler(500)]
+            [filler(i, "fork" if i == 7 else "") for i in range(300)] + [XTEXT_RECORD, filler(500)]
         )
         remote.log = fork
         assert mirror.get("/latest").content == verified
@@ -73,7 +72,7 @@ def test_lying_upstream_is_caught_and_go_command_never_sees_the_lie(
         assert mirror.get("/lookup/example.com/filler500@v1.0.500").status_code == 502
 
         # 2. An honest-looking extension whose tiles do not hash to its signed root.
-        extended = FakeLog(honest.records + [filler(600), filler(601)])
+        extended = FakeLog([*honest.records, filler(600), filler(601)])
         remote.log = extended
 
         def flip(path: str, body: bytes) -> bytes:
@@ -82,10 +81,12 @@ def test_lying_upstream_is_caught_and_go_command_never_sees_the_lie(
         remote.tamper = flip
         assert mirror.get("/latest").content == verified
         assert mirror.alerts()[-1]["alert"] == "verification"
+        assert "inconsistent tile" in mirror.alerts()[-1]["message"]
 
         # 3. A bad signature on the tree head.
         remote.tamper = lambda path, body: bad_signature(body) if path == "/latest" else body
         assert mirror.get("/latest").content == verified
+        assert "invalid signature" in mirror.alerts()[-1]["message"]
         count = len(mirror.alerts())
         assert count >= 3
         assert mirror.get("/healthz").json()["alerts"] == count

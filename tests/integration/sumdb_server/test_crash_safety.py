@@ -93,10 +93,12 @@ def test_kill_9_during_burst_loses_no_answered_record_and_tree_only_grows(tmp_pa
         burst = Burst(srv.url)
         killer = threading.Thread(target=_kill_after, args=(srv, burst, rng.randint(3, 20)))
         killer.start()
-        with ThreadPoolExecutor(max_workers=16) as pool:
-            results = list(pool.map(burst.lookup, batch))
-        killer.join()
-        srv.proc.wait(timeout=20)
+        try:
+            with ThreadPoolExecutor(max_workers=16) as pool:
+                results = list(pool.map(burst.lookup, batch))
+        finally:
+            killer.join()
+            srv.stop(signal.SIGKILL)
         for got in results:
             if got is None:
                 continue

@@ -4,6 +4,7 @@ detected and reported while the mirror keeps serving its last verified state."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import subprocess
 import time
@@ -36,7 +37,11 @@ def test_go_uses_the_mirror_and_it_serves_from_cache_when_upstream_is_gone(
     upstream = fixtures.start_server(key_file, tmp_path / "log.db", tmp_path / "up.log",
                                      upstream=proxy_dir.as_uri())
     mirror_args = ("--mirror", f"{vkey} {upstream.url}", "--mirror-state", str(state))
-    with fixtures.running_server(None, None, tmp_path / "mirror.log", extra=mirror_args) as mirror:
+    with contextlib.ExitStack() as stack:
+        stack.callback(upstream.stop)
+        mirror = stack.enter_context(
+            fixtures.running_server(None, None, tmp_path / "mirror.log", extra=mirror_args)
+        )
         first = _go_via_mirror(go_bin, tmp_path / "a", vkey, mirror.url, proxy_dir)
         assert first.returncode == 0, first.stderr + (tmp_path / "mirror.log").read_text()[-3000:]
         assert f"/sumdb/{NAME}/lookup/" in (tmp_path / "mirror.log").read_text()
@@ -65,7 +70,11 @@ def test_a_forked_upstream_is_reported_and_the_mirror_keeps_its_verified_state(
                                    upstream=proxy_dir.as_uri(), port=port)
     mirror_args = ("--mirror", f"{vkey} {honest.url}", "--mirror-state", str(tmp_path / "m.sqlite3"),
                    "--mirror-refresh", "0.2")
-    with fixtures.running_server(None, None, tmp_path / "mirror.log", extra=mirror_args) as mirror:
+    with contextlib.ExitStack() as stack:
+        stack.callback(honest.stop)
+        mirror = stack.enter_context(
+            fixtures.running_server(None, None, tmp_path / "mirror.log", extra=mirror_args)
+        )
         assert mirror.get(f"/sumdb/{NAME}/lookup/corp.example.com/greet@v1.0.0")[0] == 200
         assert mirror.get(f"/sumdb/{NAME}/lookup/corp.example.com/!words@v1.1.0")[0] == 200
         status, before = mirror.get(f"/sumdb/{NAME}/latest")

@@ -44,13 +44,20 @@ def go_env(modcache: Path) -> dict[str, str]:
 
 
 def _go(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["go", *args], cwd=cwd, env=env, capture_output=True, text=True,
-                          timeout=900, check=False)
+    return subprocess.run(
+        ["go", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=900, check=False
+    )
 
 
 def mod_file(modcache: Path, path: str, version: str) -> Path:
-    return (modcache / "cache" / "download" / escape_path(path) / "@v"
-            / f"{escape_version(version)}.mod")
+    return (
+        modcache
+        / "cache"
+        / "download"
+        / escape_path(path)
+        / "@v"
+        / f"{escape_version(version)}.mod"
+    )
 
 
 def project_graph(project: str, modcache: Path, log: list[str]) -> set[tuple[str, str]]:
@@ -73,12 +80,17 @@ def project_graph(project: str, modcache: Path, log: list[str]) -> set[tuple[str
         # Directory replacements point into the project's own tree: use published versions.
         local = [r["Old"] for r in parsed.get("Replace") or [] if "Version" not in r["New"]]
         required = {r["Path"] for r in parsed.get("Require") or []}
-        flags = [f"-dropreplace={o['Path']}" + (f"@{o['Version']}" if "Version" in o else "")
-                 for o in local]
+        flags = [
+            f"-dropreplace={o['Path']}" + (f"@{o['Version']}" if "Version" in o else "")
+            for o in local
+        ]
         wanted = sorted({o["Path"] for o in local} & required)
         if wanted:
-            listed = _go(["list", "-m", "-e", "-json", *(f"{p}@latest" for p in wanted)],
-                         Path(tmp).parent, env)
+            listed = _go(
+                ["list", "-m", "-e", "-json", *(f"{p}@latest" for p in wanted)],
+                Path(tmp).parent,
+                env,
+            )
             dec = json.JSONDecoder()
             text, i = listed.stdout, 0
             while i < len(text.rstrip()):
@@ -113,8 +125,11 @@ def build_corpus(modcache: Path) -> tuple[list[Path], list[str]]:
 
 
 if __name__ == "__main__":
-    cache = Path(sys.argv[1]) if len(sys.argv) > 1 else (
-        Path(__file__).resolve().parents[2] / ".cache" / "gomodcache")
+    cache = (
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else (Path(__file__).resolve().parents[2] / ".cache" / "gomodcache")
+    )
     files, problems = build_corpus(cache)
     for p in problems:
         print(p, file=sys.stderr)

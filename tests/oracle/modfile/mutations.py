@@ -15,7 +15,11 @@ EDGE_CASES: list[tuple[str, str, bytes]] = [
     ("only-comment", "gomod", b"// hello\n"),
     ("no-module", "gomod", b"go 1.21\n"),
     ("bom", "gomod", b"\xef\xbb\xbfmodule x\n"),
-    ("crlf", "gomod", b"module x\r\n\r\ngo 1.21\r\n\r\nrequire (\r\n\ta.b/c v1.0.0 // indirect\r\n)\r\n"),
+    (
+        "crlf",
+        "gomod",
+        b"module x\r\n\r\ngo 1.21\r\n\r\nrequire (\r\n\ta.b/c v1.0.0 // indirect\r\n)\r\n",
+    ),
     ("invalid-utf8-path", "gomod", b"module x\xff\n"),
     ("invalid-utf8-comment", "gomod", b"module x // \xff\xfe\n"),
     ("nul-byte", "gomod", b"module x\n\x00\n"),
@@ -32,7 +36,7 @@ EDGE_CASES: list[tuple[str, str, bytes]] = [
     ("quoted-bad-escape", "gomod", b'module "ex\\q"\n'),
     ("quoted-raw-byte", "gomod", b'module "a\\xff"\n'),
     ("quoted-bytes-make-utf8", "gomod", b'module "a\\xc3\\xa9"\n'),
-    ("quoted-single-quote-escape", "gomod", b"module \"a\\'b\"\n"),
+    ("quoted-single-quote-escape", "gomod", b'module "a\\\'b"\n'),
     ("backquoted-module", "gomod", b"module `example.com/x`\n"),
     ("single-quote-in-token", "gomod", b"module 'x'\n"),
     ("quote-mid-token", "gomod", b'module ab"c\n'),
@@ -65,8 +69,11 @@ EDGE_CASES: list[tuple[str, str, bytes]] = [
     ("module-block", "gomod", b"module (\n\tx\n)\n"),
     ("module-empty-quoted", "gomod", b'module ""\n'),
     ("deprecated", "gomod", b"// Deprecated: use y instead.\nmodule x\n"),
-    ("deprecated-paragraph", "gomod",
-     b"// Intro.\n//\n// Deprecated: use y\n// and z.\n//\n// More.\nmodule x\n"),
+    (
+        "deprecated-paragraph",
+        "gomod",
+        b"// Intro.\n//\n// Deprecated: use y\n// and z.\n//\n// More.\nmodule x\n",
+    ),
     ("deprecated-suffix", "gomod", b"module x // Deprecated: gone\n"),
     ("deprecated-lowercase", "gomod", b"// deprecated: no\nmodule x\n"),
     ("deprecated-blank-line-between", "gomod", b"// Deprecated: no\n\nmodule x\n"),
@@ -102,8 +109,11 @@ EDGE_CASES: list[tuple[str, str, bytes]] = [
     ("require-v2-path-ok", "gomod", b"module x\nrequire a.b/c/v2 v2.0.0\n"),
     ("require-bad-path-major", "gomod", b"module x\nrequire a.b/c/v1 v1.0.0\n"),
     ("require-gopkg", "gomod", b"module x\nrequire gopkg.in/yaml.v2 v2.4.0\n"),
-    ("require-gopkg-v1-pseudo", "gomod",
-     b"module x\nrequire gopkg.in/check.v1 v0.0.0-20161208181325-20d25e280405\n"),
+    (
+        "require-gopkg-v1-pseudo",
+        "gomod",
+        b"module x\nrequire gopkg.in/check.v1 v0.0.0-20161208181325-20d25e280405\n",
+    ),
     ("require-gopkg-bad", "gomod", b"module x\nrequire gopkg.in/yaml v2.4.0\n"),
     ("require-gopkg-unstable", "gomod", b"module x\nrequire gopkg.in/x.v2-unstable v2.0.0\n"),
     ("require-pseudo", "gomod", b"module x\nrequire a.b/c v0.0.0-20200101000000-abcdefabcdef\n"),
@@ -113,19 +123,32 @@ EDGE_CASES: list[tuple[str, str, bytes]] = [
     ("require-quoted-version", "gomod", b'module x\nrequire a.b/c "v1.0.0"\n'),
     ("require-bad-quoted-version", "gomod", b'module x\nrequire a.b/c "v1\\q"\n'),
     ("require-backquoted-version", "gomod", b"module x\nrequire a.b/c `v1.0.0`\n"),
-    ("require-indirect-forms", "gomod",
-     b"module x\nrequire (\n\ta.b/c v1.0.0 // indirect\n\ta.b/d v1.0.0 //indirect\n"
-     b"\ta.b/e v1.0.0 // indirect; note\n\ta.b/f v1.0.0 // indirectly\n"
-     b"\ta.b/g v1.0.0 // Indirect\n\ta.b/h v1.0.0 // note; indirect\n)\n"),
+    (
+        "require-indirect-forms",
+        "gomod",
+        b"module x\nrequire (\n\ta.b/c v1.0.0 // indirect\n\ta.b/d v1.0.0 //indirect\n"
+        b"\ta.b/e v1.0.0 // indirect; note\n\ta.b/f v1.0.0 // indirectly\n"
+        b"\ta.b/g v1.0.0 // Indirect\n\ta.b/h v1.0.0 // note; indirect\n)\n",
+    ),
     ("require-dup", "gomod", b"module x\nrequire a.b/c v1.0.0\nrequire a.b/c v1.1.0\n"),
     ("require-invalid-path-chars", "gomod", b"module x\nrequire a.b/c!d v1.0.0\n"),
-    ("exclude", "gomod", b"module x\nexclude (\n\ta.b/c v1.0.0\n\ta.b/c v1.0.0\n\ta.b/c v1.1.0\n)\n"),
+    (
+        "exclude",
+        "gomod",
+        b"module x\nexclude (\n\ta.b/c v1.0.0\n\ta.b/c v1.0.0\n\ta.b/c v1.1.0\n)\n",
+    ),
     ("exclude-bad", "gomod", b"module x\nexclude a.b/c\n"),
-    ("replace-forms", "gomod",
-     b"module x\nreplace (\n\ta.b/c => ../c\n\ta.b/d v1.0.0 => ./d\n\ta.b/e => a.b/f v1.2.0\n"
-     b"\ta.b/g v1.0.0 => a.b/h v1.1.0\n\ta.b/i => /abs/i\n\ta.b/j => C:\\j\n)\n"),
-    ("replace-dup", "gomod",
-     b"module x\nreplace a.b/c => ../c1\nreplace a.b/c v1.0.0 => ../c2\nreplace a.b/c => ../c3\n"),
+    (
+        "replace-forms",
+        "gomod",
+        b"module x\nreplace (\n\ta.b/c => ../c\n\ta.b/d v1.0.0 => ./d\n\ta.b/e => a.b/f v1.2.0\n"
+        b"\ta.b/g v1.0.0 => a.b/h v1.1.0\n\ta.b/i => /abs/i\n\ta.b/j => C:\\j\n)\n",
+    ),
+    (
+        "replace-dup",
+        "gomod",
+        b"module x\nreplace a.b/c => ../c1\nreplace a.b/c v1.0.0 => ../c2\nreplace a.b/c => ../c3\n",
+    ),
     ("replace-no-version-module", "gomod", b"module x\nreplace a.b/c => a.b/d\n"),
     ("replace-at-version", "gomod", b"module x\nreplace a.b/c => a.b/d@v1.0.0\n"),
     ("replace-dir-version", "gomod", b"module x\nreplace a.b/c => ../d v1.0.0\n"),
@@ -139,9 +162,12 @@ EDGE_CASES: list[tuple[str, str, bytes]] = [
     ("replace-too-many", "gomod", b"module x\nreplace a.b/c v1.0.0 => a.b/d v1.0.0 x\n"),
     ("replace-dot", "gomod", b"module x\nreplace a.b/c => .\n"),
     ("replace-dotdot", "gomod", b"module x\nreplace a.b/c => ..\n"),
-    ("retract", "gomod",
-     b"module x\n// bad release\nretract v1.0.0\nretract [v1.1.0, v1.2.0] // range\n"
-     b"retract (\n\t// one\n\tv1.3.0\n\tv1.4.0 // four\n)\n"),
+    (
+        "retract",
+        "gomod",
+        b"module x\n// bad release\nretract v1.0.0\nretract [v1.1.0, v1.2.0] // range\n"
+        b"retract (\n\t// one\n\tv1.3.0\n\tv1.4.0 // four\n)\n",
+    ),
     ("retract-block-comment", "gomod", b"module x\n// all bad\nretract (\n\tv1.0.0\n\tv1.1.0\n)\n"),
     ("retract-unchecked-version", "gomod", b"module x\nretract notaversion\n"),
     ("retract-interval-missing-comma", "gomod", b"module x\nretract [v1.0.0 v1.1.0]\n"),
@@ -158,10 +184,16 @@ EDGE_CASES: list[tuple[str, str, bytes]] = [
     ("ignore", "gomod", b"module x\nignore ./node_modules\nignore (\n\tfoo\n\tfoo\n)\n"),
     ("ignore-no-arg", "gomod", b"module x\nignore\n"),
     ("use-in-gomod", "gomod", b"module x\nuse ./a\n"),
-    ("many-errors", "gomod",
-     b"module x\nfoo\nrequire a.b/c\ngo 1\ntoolchain x\nreplace a\nbar (\n)\nexclude a v\n"),
-    ("suffix-comment-multiline-block", "gomod",
-     b"module x\nrequire ( // lparen\n\ta.b/c v1.0.0 // c\n) // rparen\n"),
+    (
+        "many-errors",
+        "gomod",
+        b"module x\nfoo\nrequire a.b/c\ngo 1\ntoolchain x\nreplace a\nbar (\n)\nexclude a v\n",
+    ),
+    (
+        "suffix-comment-multiline-block",
+        "gomod",
+        b"module x\nrequire ( // lparen\n\ta.b/c v1.0.0 // c\n) // rparen\n",
+    ),
     ("tabs-and-cr", "gomod", b"module\tx\r\ngo\t1.21\r\n"),
     ("cr-only-line-endings", "gomod", b"module x\rgo 1.21\r"),
     ("indented-errors", "gomod", b"module x\nrequire (\n\t  a.b/c bad\n)\n"),
@@ -185,10 +217,45 @@ EDGE_CASES: list[tuple[str, str, bytes]] = [
 ]
 
 _BAD_TOKENS = [
-    "v1", "1.2.3", "v1.2.3.4", "vX", '"v1.2.3"', "`v1`", "v1.2.3-", "v01.2.3", "v2.0.0",
-    '"', "`", "'", "/*", "//", "(", ")", "[", "]", ",", "=>", "a.b/c/v1", "gopkg.in/x",
-    "v0.0.0-2020", "../dir", "C:\\x", "x@v1.0.0", "\\", "", "\u00a0", "\x00", "foo", "1.21",
-    "go1.21", "default", "k=v", "indirect", "retract", "require", "module",
+    "v1",
+    "1.2.3",
+    "v1.2.3.4",
+    "vX",
+    '"v1.2.3"',
+    "`v1`",
+    "v1.2.3-",
+    "v01.2.3",
+    "v2.0.0",
+    '"',
+    "`",
+    "'",
+    "/*",
+    "//",
+    "(",
+    ")",
+    "[",
+    "]",
+    ",",
+    "=>",
+    "a.b/c/v1",
+    "gopkg.in/x",
+    "v0.0.0-2020",
+    "../dir",
+    "C:\\x",
+    "x@v1.0.0",
+    "\\",
+    "",
+    "\u00a0",
+    "\x00",
+    "foo",
+    "1.21",
+    "go1.21",
+    "default",
+    "k=v",
+    "indirect",
+    "retract",
+    "require",
+    "module",
 ]
 
 
@@ -212,16 +279,33 @@ def _mutate(rng: random.Random, lines: list[str]) -> list[str]:
     elif op == 4:  # delete a line
         del out[i]
     elif op == 5:  # a directive from elsewhere
-        out.insert(i, rng.choice([
-            "module other.example/x", "go 1.20", "toolchain go1.20", "godebug x=y", "foo bar",
-            "use ./x", "require a.b/c v1.0.0", "retract [v1.0.0, v1.0.1]", "tool a.b/c",
-            "ignore ./x", "exclude a.b/c v1.0.0", "replace a.b/c => ../c", "require (",
-            ")", "retract (", "use (",
-        ]))
+        out.insert(
+            i,
+            rng.choice(
+                [
+                    "module other.example/x",
+                    "go 1.20",
+                    "toolchain go1.20",
+                    "godebug x=y",
+                    "foo bar",
+                    "use ./x",
+                    "require a.b/c v1.0.0",
+                    "retract [v1.0.0, v1.0.1]",
+                    "tool a.b/c",
+                    "ignore ./x",
+                    "exclude a.b/c v1.0.0",
+                    "replace a.b/c => ../c",
+                    "require (",
+                    ")",
+                    "retract (",
+                    "use (",
+                ]
+            ),
+        )
     elif op == 6:  # break a character
         if out[i]:
             k = rng.randrange(len(out[i]))
-            out[i] = out[i][:k] + rng.choice('()"`\'/*,[]{}=\t\x00\u00a0') + out[i][k + 1 :]
+            out[i] = out[i][:k] + rng.choice("()\"`'/*,[]{}=\t\x00\u00a0") + out[i][k + 1 :]
     elif op == 7:  # truncate the file
         out = out[: i + 1]
         if out[-1]:
@@ -248,11 +332,51 @@ def mutations(count: int, seed: int = 2) -> Iterator[tuple[str, str, bytes]]:
 
 
 _SOUP = [
-    b"module", b"go", b"require", b"replace", b"retract", b"use", b"godebug", b"toolchain",
-    b"tool", b"ignore", b"exclude", b"(", b")", b"[", b"]", b",", b"=>", b"//", b"/*", b"\n",
-    b" ", b"\t", b"\r", b'"', b"`", b"\\", b"v1.2.3", b"1.21", b"go1.2", b"a.b/c", b"a.b/c/v2",
-    b"../d", b"k=v", b"x", b"/", b"*", b"\\x41", b"\\u00e9", b"indirect", b"Deprecated:",
-    b"\xff", b"\xc3", b"\xe2\x80\xa8", b"\xef\xbb\xbf", b"\x00",
+    b"module",
+    b"go",
+    b"require",
+    b"replace",
+    b"retract",
+    b"use",
+    b"godebug",
+    b"toolchain",
+    b"tool",
+    b"ignore",
+    b"exclude",
+    b"(",
+    b")",
+    b"[",
+    b"]",
+    b",",
+    b"=>",
+    b"//",
+    b"/*",
+    b"\n",
+    b" ",
+    b"\t",
+    b"\r",
+    b'"',
+    b"`",
+    b"\\",
+    b"v1.2.3",
+    b"1.21",
+    b"go1.2",
+    b"a.b/c",
+    b"a.b/c/v2",
+    b"../d",
+    b"k=v",
+    b"x",
+    b"/",
+    b"*",
+    b"\\x41",
+    b"\\u00e9",
+    b"indirect",
+    b"Deprecated:",
+    b"\xff",
+    b"\xc3",
+    b"\xe2\x80\xa8",
+    b"\xef\xbb\xbf",
+    b"\x00",
 ]
 
 

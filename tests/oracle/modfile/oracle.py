@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import tempfile
 from pathlib import Path
 
 from gomodcheck.errors import ParseError
 from gomodcheck.modfile import gomod_to_edit_json, gowork_to_edit_json, parse_gomod, parse_gowork
-from gomodcheck.modgraph import gover
 
 # (exit status, stdout, stderr): exit 0 with the JSON, or 1 with the go command's error text.
 Outcome = tuple[int, str, str]
@@ -26,10 +26,19 @@ def go_outcome(kind: str, data: bytes) -> Outcome:
     name, sub = _NAMES[kind]
     with tempfile.TemporaryDirectory(prefix="gomodcheck-oracle-") as tmp:
         Path(tmp, name).write_bytes(data)
-        r = subprocess.run(["go", sub, "edit", "-json", name], cwd=tmp, env=go_env(),
-                           capture_output=True, timeout=120, check=False)
-    return r.returncode, r.stdout.decode("utf-8", "surrogateescape"), r.stderr.decode(
-        "utf-8", "surrogateescape")
+        r = subprocess.run(
+            ["go", sub, "edit", "-json", name],
+            cwd=tmp,
+            env=go_env(),
+            capture_output=True,
+            timeout=120,
+            check=False,
+        )
+    return (
+        r.returncode,
+        r.stdout.decode("utf-8", "surrogateescape"),
+        r.stderr.decode("utf-8", "surrogateescape"),
+    )
 
 
 def our_outcome(kind: str, data: bytes) -> Outcome:
@@ -83,10 +92,16 @@ def go_lax_outcome(data: bytes) -> tuple[str, list[str], str] | None:
         (root / "dep" / "go.mod").write_bytes(data)
         (root / "go.mod").write_bytes(
             f"module main.example/m\n\ngo 1.26\n\nrequire {token} {version}\n\n"
-            f"replace {token} => ./dep\n".encode("utf-8", "surrogateescape"))
-        r = subprocess.run(["go", "mod", "graph"], cwd=root, capture_output=True, timeout=120,
-                           check=False, env={**go_env(), "GOFLAGS": "-mod=mod",
-                                             "GOPROXY": "off", "GOSUMDB": "off"})
+            f"replace {token} => ./dep\n".encode("utf-8", "surrogateescape")
+        )
+        r = subprocess.run(
+            ["go", "mod", "graph"],
+            cwd=root,
+            capture_output=True,
+            timeout=120,
+            check=False,
+            env={**go_env(), "GOFLAGS": "-mod=mod", "GOPROXY": "off", "GOSUMDB": "off"},
+        )
         out = r.stdout.decode("utf-8", "surrogateescape")
         err = r.stderr.decode("utf-8", "surrogateescape").replace(str(root / "dep") + "/", "")
     marker = "parsing dep/go.mod: "
@@ -94,8 +109,9 @@ def go_lax_outcome(data: bytes) -> tuple[str, list[str], str] | None:
         if marker not in err:
             return None
         return "error", [], err.split(marker, 1)[1]
-    edges = sorted(line.split(" ", 1)[1] for line in out.splitlines()
-                   if line.startswith(f"{path}@{version} "))
+    edges = sorted(
+        line.split(" ", 1)[1] for line in out.splitlines() if line.startswith(f"{path}@{version} ")
+    )
     return "ok", edges, ""
 
 
@@ -107,6 +123,8 @@ def our_lax_outcome(data: bytes) -> tuple[str, list[str], str]:
         return "error", [], f"{e}\n"
     edges = [f"{r.path}@{r.version}" for r in f.require]
     # go mod graph shows a dependency's go line only from 1.21 on, when it became a requirement.
-    if f.go and gover.compare(f.go.version, "1.21") >= 0:
+    # (Every 1.21 form, "1.21", "1.21rc1" or "1.21.0", compares at least "1.21" in Go.)
+    m = re.match(r"(\d+)\.(\d+)", f.go.version) if f.go else None
+    if f.go and m and (int(m.group(1)), int(m.group(2))) >= (1, 21):
         edges.append(f"go@{f.go.version}")
     return "ok", sorted(edges), ""

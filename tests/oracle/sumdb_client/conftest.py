@@ -44,7 +44,9 @@ def go_env(go_bin: str, gomodcache: Path, home: Path, **extra: str) -> dict[str,
 
 
 @pytest.fixture(scope="session")
-def peer_bins(go_bin: str, shared_gomodcache: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+def peer_bins(
+    go_bin: str, shared_gomodcache: Path, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
     """sumdbserver and gosumcheck, built once per session into tests/.cache/bin."""
     BIN_DIR.mkdir(parents=True, exist_ok=True)
     env = go_env(go_bin, shared_gomodcache, tmp_path_factory.mktemp("gohome"))
@@ -52,10 +54,17 @@ def peer_bins(go_bin: str, shared_gomodcache: Path, tmp_path_factory: pytest.Tem
     for target, pkg in (("sumdbserver", "."), ("gosumcheck", "golang.org/x/mod/gosumcheck")):
         res = subprocess.run(
             [go_bin, "build", "-o", str(out[target]), pkg],
-            cwd=PEER_SRC, env=env, capture_output=True, text=True, timeout=600, check=False,
+            cwd=PEER_SRC,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
         )
         if res.returncode != 0:
-            pytest.fail(f"building {target} failed (needs proxy.golang.org for x/mod):\n{res.stderr}")
+            pytest.fail(
+                f"building {target} failed (needs proxy.golang.org for x/mod):\n{res.stderr}"
+            )
     return out
 
 
@@ -73,7 +82,9 @@ def start_server(peer_bins: dict[str, Path]) -> Iterator[object]:
     def start(*args: str) -> Peer:
         proc = subprocess.Popen(
             [str(peer_bins["sumdbserver"]), *args],
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         procs.append(proc)
         assert proc.stdout is not None

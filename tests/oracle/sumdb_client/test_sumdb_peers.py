@@ -17,12 +17,18 @@ MODULE, VERSION = "golang.org/x/mod", "v0.43.0"
 
 
 @pytest.fixture(scope="module")
-def real_sums(go_bin: str, shared_gomodcache: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
+def real_sums(
+    go_bin: str, shared_gomodcache: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[str, str]:
     """The real h1: hashes of x/mod v0.43.0 (zip, go.mod), downloaded and verified by Go."""
     env = go_env(go_bin, shared_gomodcache, tmp_path_factory.mktemp("home"))
     res = subprocess.run(
         [go_bin, "mod", "download", "-json", f"{MODULE}@{VERSION}"],
-        env=env, capture_output=True, text=True, timeout=600, check=False,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
         cwd=tmp_path_factory.mktemp("wd"),
     )
     info = json.loads(res.stdout or "{}")
@@ -42,7 +48,12 @@ def _go_download(go_bin: str, cache: Path, tmp_path: Path, **env: str) -> dict[s
     full.setdefault("GOPROXY", f"file://{cache}/cache/download")
     res = subprocess.run(
         [go_bin, "mod", "download", "-json", f"{MODULE}@{VERSION}"],
-        env=full, capture_output=True, text=True, timeout=300, check=False, cwd=tmp_path,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+        cwd=tmp_path,
     )
     subprocess.run(["chmod", "-R", "u+w", str(tmp_path / "fresh-modcache")], check=False)
     out: dict[str, str] = json.loads(res.stdout) if res.stdout.strip() else {"Error": res.stderr}
@@ -53,28 +64,44 @@ def _gosumcheck(bins: dict[str, Path], peer: Peer, gosum: Path) -> subprocess.Co
     return subprocess.run(
         [str(bins["gosumcheck"]), "-k", peer.vkey, "-u", peer.url, str(gosum)],
         env={"GONOSUMDB": "none.invalid", "PATH": "/usr/bin:/bin"},
-        capture_output=True, text=True, timeout=120, check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 
 def _ours(tmp_path: Path, proj: Path, **env: str) -> tuple[int, dict[str, object]]:
-    base = {"GOENV": "off", "GONOSUMDB": "", "GOPRIVATE": "", "GOFLAGS": "",
-            "GOMODCHECK_STATE_DIR": str(tmp_path / "state")}
+    base = {
+        "GOENV": "off",
+        "GONOSUMDB": "",
+        "GOPRIVATE": "",
+        "GOFLAGS": "",
+        "GOMODCHECK_STATE_DIR": str(tmp_path / "state"),
+    }
     res = run_cli("verify", "--sumdb", "--format", "json", str(proj), env={**base, **env})
-    return res.returncode, json.loads(res.stdout) if res.stdout.startswith("{") else {"stderr": res.stderr}
+    return res.returncode, json.loads(res.stdout) if res.stdout.startswith("{") else {
+        "stderr": res.stderr
+    }
 
 
 def _project(tmp_path: Path, zip_sum: str, mod_sum: str) -> Path:
     proj = tmp_path / "proj"
     proj.mkdir()
-    (proj / "go.sum").write_text(f"{MODULE} {VERSION} {zip_sum}\n{MODULE} {VERSION}/go.mod {mod_sum}\n")
+    (proj / "go.sum").write_text(
+        f"{MODULE} {VERSION} {zip_sum}\n{MODULE} {VERSION}/go.mod {mod_sum}\n"
+    )
     return proj
 
 
 @pytest.mark.oracle
 def test_all_three_clients_accept_the_honest_database(
-    tmp_path: Path, go_bin: str, shared_gomodcache: Path, peer_bins: dict[str, Path],
-    start_server: Callable[..., Peer], real_sums: tuple[str, str],
+    tmp_path: Path,
+    go_bin: str,
+    shared_gomodcache: Path,
+    peer_bins: dict[str, Path],
+    start_server: Callable[..., Peer],
+    real_sums: tuple[str, str],
 ) -> None:
     peer = start_server("-gen", "3000", "-records", str(_records(tmp_path, *real_sums)))
     go = _go_download(go_bin, shared_gomodcache, tmp_path, GOSUMDB=f"{peer.vkey} {peer.url}")
@@ -89,8 +116,12 @@ def test_all_three_clients_accept_the_honest_database(
 
 @pytest.mark.oracle
 def test_all_three_clients_reject_a_database_with_another_hash(
-    tmp_path: Path, go_bin: str, shared_gomodcache: Path, peer_bins: dict[str, Path],
-    start_server: Callable[..., Peer], real_sums: tuple[str, str],
+    tmp_path: Path,
+    go_bin: str,
+    shared_gomodcache: Path,
+    peer_bins: dict[str, Path],
+    start_server: Callable[..., Peer],
+    real_sums: tuple[str, str],
 ) -> None:
     wrong = "h1:" + "B" * 43 + "="
     peer = start_server("-gen", "3000", "-records", str(_records(tmp_path, wrong, real_sums[1])))
@@ -107,7 +138,10 @@ def test_all_three_clients_reject_a_database_with_another_hash(
 
 @pytest.mark.oracle
 def test_go_command_and_we_reach_the_database_through_the_proxy_list(
-    tmp_path: Path, go_bin: str, shared_gomodcache: Path, start_server: Callable[..., Peer],
+    tmp_path: Path,
+    go_bin: str,
+    shared_gomodcache: Path,
+    start_server: Callable[..., Peer],
     real_sums: tuple[str, str],
 ) -> None:
     peer = start_server("-gen", "100", "-records", str(_records(tmp_path, *real_sums)))
@@ -115,5 +149,7 @@ def test_go_command_and_we_reach_the_database_through_the_proxy_list(
     goproxy = f"{peer.url},file://{shared_gomodcache}/cache/download"
     go = _go_download(go_bin, shared_gomodcache, tmp_path, GOSUMDB=peer.vkey, GOPROXY=goproxy)
     assert "Error" not in go, go
-    code, report = _ours(tmp_path, _project(tmp_path, *real_sums), GOSUMDB=peer.vkey, GOPROXY=goproxy)
+    code, report = _ours(
+        tmp_path, _project(tmp_path, *real_sums), GOSUMDB=peer.vkey, GOPROXY=goproxy
+    )
     assert code == 0, report

@@ -12,7 +12,7 @@ from gomodcheck.gosrc.constraint import (
     parse_plus_build,
     should_build_any_tags,
 )
-from gomodcheck.gosrc.imports import read_imports
+from gomodcheck.gosrc.imports import read_imports, read_imports_bytewise
 from gomodcheck.gosrc.scan import scan_dir, walk_package_dirs
 from gomodcheck.gosrc.tree import DirTree
 
@@ -112,3 +112,30 @@ def test_scan_dir_separates_test_imports_and_drops_magic_ones(tmp_path) -> None:
 def test_a_directory_with_only_ignored_files_is_not_a_package(tmp_path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "gen.go").write_text("//go:build ignore\n\npackage main\n")
     assert scan_dir(DirTree(tmp_path), "") is None
+
+
+_NOISE = st.sampled_from(["", " ", "\n", "\t", ";", "// c\n", "/* c */", "/*\n*/", "\n\n"])
+
+
+@given(
+    st.lists(
+        st.tuples(_NOISE, _PATH, st.sampled_from(["", "_ ", ". ", "x "]), st.sampled_from(['"', "`"])),
+        max_size=6,
+    ),
+    _NOISE,
+    st.booleans(),
+    st.sampled_from(["func f() {}\n", "var x = 1\n", "", "type T int\n", "import\n", "import (\n"]),
+)
+def test_fast_import_reader_matches_the_byte_reader(
+    specs: list[tuple[str, str, str, str]], noise: str, grouped: bool, tail: str
+) -> None:
+    if grouped:
+        body = "".join(f"{n}{a}{q}{p}{q}\n" for n, p, a, q in specs)
+        src = f"package main{noise}\nimport ({body}){noise}{tail}"
+    else:
+        src = "package main\n" + "".join(f"import{n} {a}{q}{p}{q}{noise}\n" for n, p, a, q in specs)
+        src += tail
+    data = src.encode()
+    fast, slow = read_imports(data), read_imports_bytewise(data)
+    assert fast.quoted == slow.quoted
+    assert fast.header == slow.header

@@ -24,7 +24,7 @@ def test_dockerfile_continuations_comments_and_escape_directive() -> None:
 
 
 def test_dockerfile_env_both_syntaxes_and_arg_defaults() -> None:
-    text = "FROM golang:1.23\nENV GOFLAGS -mod=mod -v\nENV A=1 GOPROXY=\"direct\"\nARG GOSUMDB=off\n"
+    text = 'FROM golang:1.23\nENV GOFLAGS -mod=mod -v\nENV A=1 GOPROXY="direct"\nARG GOSUMDB=off\n'
     parsed = parse_file(text, "Dockerfile", Kind.DOCKERFILE)
     found = {(s.name, s.value, s.span.line, s.span.column) for s in parsed.settings}
     assert ("GOFLAGS", "-mod=mod -v", 2, 5) in found
@@ -83,7 +83,9 @@ def test_gitlab_variables_scripts_and_local_includes() -> None:
     parsed = parse_file(text, ".gitlab-ci.yml", Kind.GITLAB_CI)
     assert parsed.includes == ["ci/go.yml"]
     assert [(s.name, s.span.line) for s in parsed.settings] == [("GOFLAGS", 4)]
-    assert [(c.argv, c.span.line, c.span.column) for c in parsed.commands] == [(("go", "build"), 7, 7)]
+    assert [(c.argv, c.span.line, c.span.column) for c in parsed.commands] == [
+        (("go", "build"), 7, 7)
+    ]
 
 
 def test_jenkinsfile_environment_and_triple_quoted_sh_steps() -> None:
@@ -140,7 +142,9 @@ def test_malformed_yaml_is_a_parse_error_with_a_line() -> None:
         (["go.sum/"], True, None),
     ],
 )
-def test_ignore_files_follow_last_match_wins(patterns: list[str], gitignore: bool, excluded: str | None) -> None:
+def test_ignore_files_follow_last_match_wins(
+    patterns: list[str], gitignore: bool, excluded: str | None
+) -> None:
     kind = Kind.GITIGNORE if gitignore else Kind.DOCKERIGNORE
     parsed = parse_file("\n".join(patterns), ".gitignore" if gitignore else ".dockerignore", kind)
     found = excluding_pattern(parsed.ignores, "go.sum", gitignore=gitignore)

@@ -10,7 +10,9 @@ from gomodcheck.lint.shell import parse_script
 
 
 def _parse(script: str, line: int = 1, column: int = 1):  # type: ignore[no-untyped-def]
-    return parse_script(TextMap.of_lines([(t, line + i, column) for i, t in enumerate(script.split("\n"))]))
+    return parse_script(
+        TextMap.of_lines([(t, line + i, column) for i, t in enumerate(script.split("\n"))])
+    )
 
 
 def test_commands_inside_and_or_pipe_and_subshell_chains_are_each_seen() -> None:

@@ -19,7 +19,10 @@ def _dockerfile(tmp_path: Path, text: str) -> Path:
 
 def _rules(folder: Path, **table: object) -> list[tuple[str, int]]:
     settings = lint_settings(table, "gomodcheck.toml")
-    return [(f.rule_id, f.location.line if f.location else 0) for f in lint_paths([folder], settings).findings]
+    return [
+        (f.rule_id, f.location.line if f.location else 0)
+        for f in lint_paths([folder], settings).findings
+    ]
 
 
 def test_suppression_on_the_same_line_or_the_line_above_hides_the_finding(tmp_path: Path) -> None:
@@ -41,7 +44,9 @@ def test_suppression_two_lines_above_or_for_another_rule_does_not_apply(tmp_path
 
 
 def test_suppression_without_a_reason_is_itself_a_finding(tmp_path: Path) -> None:
-    folder = _dockerfile(tmp_path, "FROM golang:1.23\nENV GOSUMDB=off # gomodcheck: ignore[GMC-L001]\n")
+    folder = _dockerfile(
+        tmp_path, "FROM golang:1.23\nENV GOSUMDB=off # gomodcheck: ignore[GMC-L001]\n"
+    )
     assert _rules(folder) == [("GMC-L018", 2)]
 
 
@@ -63,14 +68,21 @@ def test_config_allows_reviewed_private_patterns(tmp_path: Path) -> None:
 
 def test_config_excludes_paths(tmp_path: Path) -> None:
     (tmp_path / "examples").mkdir()
-    (tmp_path / "examples" / "Dockerfile").write_text("FROM golang\nENV GOSUMDB=off\n", encoding="utf-8")
+    (tmp_path / "examples" / "Dockerfile").write_text(
+        "FROM golang\nENV GOSUMDB=off\n", encoding="utf-8"
+    )
     assert _rules(tmp_path) == [("GMC-L001", 2)]
     assert _rules(tmp_path, exclude=["examples"]) == []
 
 
 @pytest.mark.parametrize(
     "table",
-    [{"disable": "GMC-L001"}, {"disable": ["GMC-L999"]}, {"severity": {"GMC-L001": "fatal"}}, {"colour": 1}],
+    [
+        {"disable": "GMC-L001"},
+        {"disable": ["GMC-L999"]},
+        {"severity": {"GMC-L001": "fatal"}},
+        {"colour": 1},
+    ],
 )
 def test_malformed_lint_table_is_a_parse_error_naming_the_file(table: dict[str, object]) -> None:
     with pytest.raises(ParseError) as info:

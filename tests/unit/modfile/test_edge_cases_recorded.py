@@ -11,8 +11,9 @@ import pytest
 from tests.oracle.modfile.mutations import EDGE_CASES
 from tests.oracle.modfile.oracle import our_outcome
 
-RECORD = json.loads((Path(__file__).resolve().parents[2] / "assets" / "modfile"
-                     / "edge_cases_go.json").read_text())
+RECORD = json.loads(
+    (Path(__file__).resolve().parents[2] / "assets" / "modfile" / "edge_cases_go.json").read_text()
+)
 
 
 @pytest.mark.parametrize(("name", "kind", "data"), EDGE_CASES, ids=[c[0] for c in EDGE_CASES])

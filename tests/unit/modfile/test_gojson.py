@@ -24,7 +24,8 @@ def test_invalid_utf8_bytes_become_replacement_characters() -> None:
 
 def test_indentation_matches_marshal_indent_with_tabs() -> None:
     assert marshal_indent({"A": [], "B": None, "C": [{"D": True}], "E": {}}) == (
-        '{\n\t"A": [],\n\t"B": null,\n\t"C": [\n\t\t{\n\t\t\t"D": true\n\t\t}\n\t],\n\t"E": {}\n}')
+        '{\n\t"A": [],\n\t"B": null,\n\t"C": [\n\t\t{\n\t\t\t"D": true\n\t\t}\n\t],\n\t"E": {}\n}'
+    )
 
 
 @given(st.text())

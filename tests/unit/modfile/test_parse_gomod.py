@@ -45,7 +45,11 @@ def test_every_element_keeps_its_line_and_column() -> None:
     assert [(x.path, x.version, x.line) for x in f.exclude] == [("example.com/a", "v0.9.0", 11)]
     (rep,) = f.replace
     assert (rep.old.path, rep.old.version, rep.new.path, rep.new.version) == (
-        "example.com/a", "", "../a", "")
+        "example.com/a",
+        "",
+        "../a",
+        "",
+    )
     assert rep.is_directory and rep.line == 12
     assert [(r.low, r.high, r.rationale) for r in f.retract] == [("v0.1.0", "v0.2.0", "broken")]
     assert [t.path for t in f.tool] == ["example.com/a/cmd/t"]
@@ -63,17 +67,21 @@ def test_all_errors_are_reported_not_just_the_first() -> None:
 
 def test_syntax_error_names_line_and_column() -> None:
     assert problems(b"module x\nrequire a.b/c v1.0.0 /* c */\n") == [
-        "go.mod:2:22: mod files must use // comments (not /* */ comments)"]
+        "go.mod:2:22: mod files must use // comments (not /* */ comments)"
+    ]
     assert problems(b'module "x\n') == ["go.mod:1:10: unexpected newline in string"]
     assert problems(b"module x\nrequire (\n\ta.b/c v1.0.0\n") == [
-        "go.mod:4: syntax error (unterminated block started at go.mod:2:1)"]
+        "go.mod:4: syntax error (unterminated block started at go.mod:2:1)"
+    ]
 
 
 def test_wrong_major_version_is_explained() -> None:
     assert problems(b"module x\nrequire a.b/c v2.0.0\n") == [
-        'go.mod:2: require a.b/c: version "v2.0.0" invalid: should be v0 or v1, not v2']
+        'go.mod:2: require a.b/c: version "v2.0.0" invalid: should be v0 or v1, not v2'
+    ]
     assert problems(b"module x\nrequire a.b/c/v2 v3.0.0\n") == [
-        'go.mod:2: require a.b/c/v2: version "v3.0.0" invalid: should be v2, not v3']
+        'go.mod:2: require a.b/c/v2: version "v3.0.0" invalid: should be v2, not v3'
+    ]
 
 
 def test_noncanonical_versions_are_canonicalized_like_the_go_command() -> None:
@@ -84,9 +92,11 @@ def test_noncanonical_versions_are_canonicalized_like_the_go_command() -> None:
 def test_replace_must_point_at_a_directory_or_a_version() -> None:
     assert problems(b"module x\nreplace a.b/c => a.b/d\n") == [
         "go.mod:2: replacement module without version must be directory path "
-        "(rooted or starting with . or ..)"]
+        "(rooted or starting with . or ..)"
+    ]
     assert problems(b"module x\nreplace a.b/c => ../d v1.0.0\n") == [
-        'go.mod:2: replacement module directory path "../d" cannot have version']
+        'go.mod:2: replacement module directory path "../d" cannot have version'
+    ]
 
 
 def test_lax_mode_skips_main_module_only_directives() -> None:
@@ -98,7 +108,8 @@ def test_lax_mode_skips_main_module_only_directives() -> None:
 
 def test_lax_mode_still_checks_requirements() -> None:
     assert problems(b"module x\nrequire a.b/c bad\n", strict=False) == [
-        'go.mod:2: require a.b/c: version "bad" invalid: must be of the form v1.2.3']
+        'go.mod:2: require a.b/c: version "bad" invalid: must be of the form v1.2.3'
+    ]
 
 
 def test_go_line_of_dependency_is_normalized_in_lax_mode() -> None:
@@ -123,9 +134,11 @@ def test_edit_json_drops_duplicates_the_go_command_drops() -> None:
 
 def test_edit_json_has_the_go_command_shape() -> None:
     out = gomod_to_edit_json(parse_gomod(b"module x\n", "go.mod"))
-    assert out == ('{\n\t"Module": {\n\t\t"Path": "x"\n\t},\n\t"Require": null,\n'
-                   '\t"Exclude": null,\n\t"Replace": null,\n\t"Retract": null,\n'
-                   '\t"Tool": null,\n\t"Ignore": null\n}\n')
+    assert out == (
+        '{\n\t"Module": {\n\t\t"Path": "x"\n\t},\n\t"Require": null,\n'
+        '\t"Exclude": null,\n\t"Replace": null,\n\t"Retract": null,\n'
+        '\t"Tool": null,\n\t"Ignore": null\n}\n'
+    )
     work = gowork_to_edit_json(parse_gowork(b"go 1.22\nuse ./a\n", "go.work"))
     assert json.loads(work) == {"Go": "1.22", "Use": [{"DiskPath": "./a"}], "Replace": None}
 
@@ -134,7 +147,9 @@ def test_go_work_rejects_go_mod_directives() -> None:
     with pytest.raises(ParseError) as info:
         parse_gowork(b"go 1.22\nmodule x\nrequire (\n)\n", "go.work")
     assert [str(p) for p in info.value.problems] == [
-        "go.work:2: unknown directive: module", "go.work:3: unknown block type: require"]
+        "go.work:2: unknown directive: module",
+        "go.work:3: unknown block type: require",
+    ]
 
 
 def test_crlf_and_invalid_utf8_parse_as_the_go_command_parses_them() -> None:
@@ -156,7 +171,8 @@ def test_characters_newer_than_pythons_unicode_are_judged_as_go_judges_them() ->
     f = parse_gomod("module example.com/\U00031350\n".encode(), "go.mod")
     assert f.module is not None and f.module.path == "example.com/\U00031350"
     assert problems("module x\u200b\n".encode()) == [
-        "go.mod:1:9: unexpected input character '\\u200b'"]
+        "go.mod:1:9: unexpected input character '\\u200b'"
+    ]
 
 
 def test_go_printable_table_agrees_with_python_on_ascii_and_latin1() -> None:

@@ -14,13 +14,16 @@ from gomodcheck.modfile.syntax import CommentBlock, Comments, Line, LineBlock
 XMOD = Path(__file__).resolve().parents[2] / "assets" / "modfile" / "xmod"
 
 
-@pytest.mark.parametrize(("src", "want"), [
-    ("require ()", "require ( )"),
-    ("require []{},", "require [ ] { } ,"),
-    ("require a[b]c{d}e,", "require a [ b ] c { d } e ,"),
-    ("require (\n\ta[b]\n)", "require ( a [ b ] )"),
-    ("require [v1.0.0, v1.1.0)", "require [ v1.0.0 , v1.1.0 )"),
-])
+@pytest.mark.parametrize(
+    ("src", "want"),
+    [
+        ("require ()", "require ( )"),
+        ("require []{},", "require [ ] { } ,"),
+        ("require a[b]c{d}e,", "require a [ b ] c { d } e ,"),
+        ("require (\n\ta[b]\n)", "require ( a [ b ] )"),
+        ("require [v1.0.0, v1.1.0)", "require [ v1.0.0 , v1.1.0 )"),
+    ],
+)
 def test_brackets_and_commas_are_tokens_of_their_own(src: str, want: str) -> None:
     tokens: list[str] = []
     for stmt in parse_syntax("go.mod", src).stmts:
@@ -96,9 +99,11 @@ def test_go_and_toolchain_lines_accept_what_the_go_command_accepts(
 
 
 def _describe(prefix: str, c: Comments) -> list[str]:
-    return ([f"{prefix} before {c.token!r}" for c in c.before]
-            + [f"{prefix} suffix {c.token!r}" for c in c.suffix]
-            + [f"{prefix} after {c.token!r}" for c in c.after])
+    return (
+        [f"{prefix} before {c.token!r}" for c in c.before]
+        + [f"{prefix} suffix {c.token!r}" for c in c.suffix]
+        + [f"{prefix} after {c.token!r}" for c in c.after]
+    )
 
 
 def _comments(src: str) -> list[str]:
@@ -121,80 +126,104 @@ def _comments(src: str) -> list[str]:
 def test_comments_attach_to_the_syntax_they_describe() -> None:
     assert _comments("\n// a\n// b\n") == ["comments before '// a'", "comments before '// b'"]
     assert _comments("\n// a\n\n// b\nmodule m // c\n// d\n\n// e\n") == [
-        "comments before '// a'", "line before '// b'", "line suffix '// c'",
-        "comments before '// d'", "comments before '// e'",
+        "comments before '// a'",
+        "line before '// b'",
+        "line suffix '// c'",
+        "comments before '// d'",
+        "comments before '// e'",
     ]
-    block = ("\n// a\n\n// b\nblock ( // c\n\t// d\n\n\t// e\n\tx // f\n\t// g\n\n\t// h\n) // i\n"
-             "// j\n\n// k\n")
+    block = (
+        "\n// a\n\n// b\nblock ( // c\n\t// d\n\n\t// e\n\tx // f\n\t// g\n\n\t// h\n) // i\n"
+        "// j\n\n// k\n"
+    )
     assert _comments(block) == [
-        "comments before '// a'", "block before '// b'", "lparen suffix '// c'",
-        "blockline before '// d'", "blockline before ''", "blockline before '// e'",
-        "blockline suffix '// f'", "rparen before '// g'", "rparen before ''",
-        "rparen before '// h'", "rparen suffix '// i'", "comments before '// j'",
+        "comments before '// a'",
+        "block before '// b'",
+        "lparen suffix '// c'",
+        "blockline before '// d'",
+        "blockline before ''",
+        "blockline before '// e'",
+        "blockline suffix '// f'",
+        "rparen before '// g'",
+        "rparen before ''",
+        "rparen before '// h'",
+        "rparen suffix '// i'",
+        "comments before '// j'",
         "comments before '// k'",
     ]
     assert _comments("// a\r\r\n") == ["comments before '// a\\r'"]
 
 
-@pytest.mark.parametrize(("src", "want"), [
-    ("module m\n\t\tretract v1.0.0", ""),
-    ("module m\n\t\t//   prefix\n\t\tretract v1.0.0\n", "prefix"),
-    ("module m\n//  one\n//\n//     two\n//\n// three\nretract v1.0.0", "one\n\ntwo\n\nthree"),
-    ("module m\nretract v1.0.0 // suffix\n", "suffix"),
-    ("module m\n// prefix\nretract v1.0.0 // suffix\n", "prefix\nsuffix"),
-    ("// block\nretract (\n\tv1.0.0\n)\n", "block"),
-    ("// block\nretract (\n\t// line\n\tv1.0.0\n)\n", "line"),
-])
+@pytest.mark.parametrize(
+    ("src", "want"),
+    [
+        ("module m\n\t\tretract v1.0.0", ""),
+        ("module m\n\t\t//   prefix\n\t\tretract v1.0.0\n", "prefix"),
+        ("module m\n//  one\n//\n//     two\n//\n// three\nretract v1.0.0", "one\n\ntwo\n\nthree"),
+        ("module m\nretract v1.0.0 // suffix\n", "suffix"),
+        ("module m\n// prefix\nretract v1.0.0 // suffix\n", "prefix\nsuffix"),
+        ("// block\nretract (\n\tv1.0.0\n)\n", "block"),
+        ("// block\nretract (\n\t// line\n\tv1.0.0\n)\n", "line"),
+    ],
+)
 def test_retract_rationale_comes_from_the_comments(src: str, want: str) -> None:
     f = parse_gomod(src.encode(), "in")
     assert len(f.retract) == 1
     assert f.retract[0].rationale == want
 
 
-@pytest.mark.parametrize(("src", "want"), [
-    ("module m", ""),
-    ("// yo\nmodule m", ""),
-    ("//Deprecated\nmodule m", ""),
-    ("//Deprecated:blah\nmodule m", "blah"),
-    ("// Deprecated: blah\nmodule m", "blah"),
-    ("// deprecated: blah\nmodule m", ""),
-    ("// Deprecated: one\n// two\nmodule m", "one\ntwo"),
-    ("// some other comment\n// Deprecated: blah\nmodule m", ""),
-    ("// module m is Deprecated: blah\nmodule m", ""),
-    ("// Deprecated: a\n// Deprecated: b\nmodule m", "a\nDeprecated: b"),
-    ("// Deprecated: a\n// b\n//\n// c\nmodule m", "a\nb"),
-    ("// Deprecated: the next line has a space\n// \n// c\nmodule m",
-     "the next line has a space"),
-    ("module m // Deprecated: blah", "blah"),
-    ("// some other comment\nmodule m // Deprecated: blah", ""),
-    ("// some other comment\n//\nmodule m // Deprecated: blah", "blah"),
-    ("// Deprecated: blah\nmodule (\n\tm\n)", "blah"),
-])
+@pytest.mark.parametrize(
+    ("src", "want"),
+    [
+        ("module m", ""),
+        ("// yo\nmodule m", ""),
+        ("//Deprecated\nmodule m", ""),
+        ("//Deprecated:blah\nmodule m", "blah"),
+        ("// Deprecated: blah\nmodule m", "blah"),
+        ("// deprecated: blah\nmodule m", ""),
+        ("// Deprecated: one\n// two\nmodule m", "one\ntwo"),
+        ("// some other comment\n// Deprecated: blah\nmodule m", ""),
+        ("// module m is Deprecated: blah\nmodule m", ""),
+        ("// Deprecated: a\n// Deprecated: b\nmodule m", "a\nDeprecated: b"),
+        ("// Deprecated: a\n// b\n//\n// c\nmodule m", "a\nb"),
+        (
+            "// Deprecated: the next line has a space\n// \n// c\nmodule m",
+            "the next line has a space",
+        ),
+        ("module m // Deprecated: blah", "blah"),
+        ("// some other comment\nmodule m // Deprecated: blah", ""),
+        ("// some other comment\n//\nmodule m // Deprecated: blah", "blah"),
+        ("// Deprecated: blah\nmodule (\n\tm\n)", "blah"),
+    ],
+)
 def test_module_deprecation_is_the_deprecated_paragraph(src: str, want: str) -> None:
     f = parse_gomod(src.encode(), "in")
     assert f.module is not None
     assert f.module.deprecated == want
 
 
-@pytest.mark.parametrize(("src", "want"), [
-    (b'module "github.com/rsc/vgotest"', "github.com/rsc/vgotest"),
-    (b"module github.com/rsc/vgotest", "github.com/rsc/vgotest"),
-    (b'module  "github.com/rsc/vgotest"', "github.com/rsc/vgotest"),
-    (b"module `github.com/rsc/vgotest`", "github.com/rsc/vgotest"),
-    (b"module gopkg.in/yaml.v2", "gopkg.in/yaml.v2"),
-    (b'module "gopkg.in/check.v1"\n', "gopkg.in/check.v1"),
-    (b'module "gopkg.in/check.v1\n"', ""),
-    (b'module "gopkg.in/check.v1"\r\n', "gopkg.in/check.v1"),
-    (b"module gopkg.in/check.v1\r\n", "gopkg.in/check.v1"),
-    (b'module \n"gopkg.in/check.v1"\n\n', ""),
-    (b"module \ngopkg.in/check.v1\n\n", ""),
-    (b'module "gopkg.in/check.v1"asd', ""),
-    (b"module  \nmodule a/b/c ", "a/b/c"),
-    (b'module "   "', "   "),
-    (b"module   ", ""),
-    (b'module "  a/b/c  "', "  a/b/c  "),
-    (b'module "github.com/rsc/vgotest1" // with a comment', "github.com/rsc/vgotest1"),
-])
+@pytest.mark.parametrize(
+    ("src", "want"),
+    [
+        (b'module "github.com/rsc/vgotest"', "github.com/rsc/vgotest"),
+        (b"module github.com/rsc/vgotest", "github.com/rsc/vgotest"),
+        (b'module  "github.com/rsc/vgotest"', "github.com/rsc/vgotest"),
+        (b"module `github.com/rsc/vgotest`", "github.com/rsc/vgotest"),
+        (b"module gopkg.in/yaml.v2", "gopkg.in/yaml.v2"),
+        (b'module "gopkg.in/check.v1"\n', "gopkg.in/check.v1"),
+        (b'module "gopkg.in/check.v1\n"', ""),
+        (b'module "gopkg.in/check.v1"\r\n', "gopkg.in/check.v1"),
+        (b"module gopkg.in/check.v1\r\n", "gopkg.in/check.v1"),
+        (b'module \n"gopkg.in/check.v1"\n\n', ""),
+        (b"module \ngopkg.in/check.v1\n\n", ""),
+        (b'module "gopkg.in/check.v1"asd', ""),
+        (b"module  \nmodule a/b/c ", "a/b/c"),
+        (b'module "   "', "   "),
+        (b"module   ", ""),
+        (b'module "  a/b/c  "', "  a/b/c  "),
+        (b'module "github.com/rsc/vgotest1" // with a comment', "github.com/rsc/vgotest1"),
+    ],
+)
 def test_module_path_is_found_without_a_full_parse(src: bytes, want: str) -> None:
     assert module_path(src) == want
 
@@ -202,8 +231,9 @@ def test_module_path_is_found_without_a_full_parse(src: bytes, want: str) -> Non
 _STRICT_FAILS = {"block.in", "block.golden", "comment.in", "comment.golden", "rule1.golden"}
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in XMOD.iterdir()
-                                        if p.suffix in (".in", ".golden")))
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in XMOD.iterdir() if p.suffix in (".in", ".golden"))
+)
 def test_xmod_testdata_go_mod_files_parse(name: str) -> None:
     data = (XMOD / name).read_bytes()
     parse_syntax(name, data.decode())

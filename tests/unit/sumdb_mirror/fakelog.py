@@ -25,8 +25,7 @@ def filler(i: int, salt: str = "") -> bytes:
     h = hashlib.sha256(f"{salt}{i}".encode()).digest()
     tag = tlog.format_hash(h)
     return (
-        f"example.com/filler{i} v1.0.{i} h1:{tag}\n"
-        f"example.com/filler{i} v1.0.{i}/go.mod h1:{tag}\n"
+        f"example.com/filler{i} v1.0.{i} h1:{tag}\nexample.com/filler{i} v1.0.{i}/go.mod h1:{tag}\n"
     ).encode()
 
 
@@ -105,19 +104,19 @@ class UpstreamServer:
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
+            def do_GET(self) -> None:
                 try:
                     body, status = outer.remote.read(self.path, max_size=1 << 24), 200
                 except NotFoundError:
                     body, status = b"not found\n", 404
-                except Exception as exc:  # noqa: BLE001 - a test server reports, never dies
+                except Exception as exc:
                     body, status = f"{exc}\n".encode(), 500
                 self.send_response(status)
                 self.send_header("content-length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: object) -> None:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

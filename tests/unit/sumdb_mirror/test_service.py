@@ -80,9 +80,7 @@ def test_forked_upstream_is_reported_with_both_notes_and_verified_head_kept(
     assert mirror.alerts.stored()[-1]["evidence"] == alert["evidence"]
     # The fork's lookups are refused too; the verified answer stays.
     remote.log = log
-    assert mirror.lookup(XTEXT) == log.answer(f"/lookup/{XTEXT}").replace(
-        log.note(), verified
-    )
+    assert mirror.lookup(XTEXT) == log.answer(f"/lookup/{XTEXT}").replace(log.note(), verified)
 
 
 def test_smaller_tree_with_another_hash_is_a_fork(tmp_path: Path) -> None:
@@ -127,7 +125,7 @@ def test_note_signed_by_another_key_is_refused(tmp_path: Path) -> None:
     mirror = open_mirror(tmp_path / "m.db", remote)
     verified = mirror.latest()
     other, _ = note.generate_key("fake.sumdb.test")
-    remote.log = FakeLog(log.records + [filler(1000)], skey=other)
+    remote.log = FakeLog([*log.records, filler(1000)], skey=other)
     assert mirror.latest() == verified
     assert mirror.alerts.count == 1
 

@@ -44,6 +44,13 @@ from gomodcheck.cli.common import emit, fail_on_option, format_option
     default=None,
     help="gomodcheck.toml to use instead of the nearest one.",
 )
+@click.option(
+    "--no-cache",
+    is_flag=True,
+    default=False,
+    envvar="GOMODCHECK_NO_CACHE",
+    help="Do not keep per-file import scans in the state directory between runs.",
+)
 @format_option
 @fail_on_option
 def command(  # noqa: PLR0917 - click passes every option positionally
@@ -53,6 +60,7 @@ def command(  # noqa: PLR0917 - click passes every option positionally
     proxy_dirs: tuple[str, ...],
     online: bool,
     config_path: Path | None,
+    no_cache: bool,
     output_format: str,
     fail_on: str,
 ) -> int:
@@ -93,5 +101,12 @@ def command(  # noqa: PLR0917 - click passes every option positionally
         )
     sources = ModuleSources(dirs, cache_root, root, proxy)
     options = CheckOptions(sources, go_version, Policy.from_table(table), env.get("GOPRIVATE"))
+    if not no_cache:
+        from gomodcheck.gosrc.scancache import ScanCache  # noqa: PLC0415
+        from gomodcheck.store import state_dir  # noqa: PLC0415
+
+        options.cache = ScanCache(state_dir() / "scan-cache.sqlite")
     report = run_check(root, options)
+    if options.cache is not None:
+        options.cache.save()
     return emit(report, output_format, fail_on)

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from gomodcheck.tlog import Tree
 
 
 @click.command(name="export")
@@ -27,7 +31,16 @@ import click
     type=click.Path(dir_okay=False, path_type=Path),
     help="Verified-state store to use (default: the client's, under GOMODCHECK_STATE_DIR).",
 )
-def command(gosum_files: tuple[Path, ...], out: Path, db: Path | None) -> int:
+@click.option(
+    "--since",
+    "since_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The tree head the importing side already holds (its previous bundle, or a signed "
+    "note file): adds the tiles that prove the new tree extends it.",
+)
+def command(
+    gosum_files: tuple[Path, ...], out: Path, db: Path | None, since_file: Path | None
+) -> int:
     """Look up every module of the go.sum files in GOSUMDB (through GOPROXY, as the go command
     reaches it), prove each record and each go.sum line, and write the tree head, the records
     and the tiles that prove them into one file for `gomodcheck sumdb import` on a machine
@@ -58,8 +71,9 @@ def command(gosum_files: tuple[Path, ...], out: Path, db: Path | None) -> int:
     if client is None:
         raise UsageError("GOSUMDB=off: there is no checksum database to export from")
     gonosumdb = env.get("GONOSUMDB")
+    since = _read_since(since_file, env.get("GOSUMDB")) if since_file else None
     bundle, summary = export_bundle(
-        gosums, client, skip=lambda p: nosumdb_pattern(gonosumdb, p) is not None
+        gosums, client, skip=lambda p: nosumdb_pattern(gonosumdb, p) is not None, since=since
     )
     client.flush()
     write_bundle(bundle, out)
@@ -70,3 +84,24 @@ def command(gosum_files: tuple[Path, ...], out: Path, db: Path | None) -> int:
         f"{summary.tiles} tiles, {summary.lines} go.sum lines proved"
     )
     return 0
+
+
+def _read_since(path: Path, gosumdb: str) -> Tree:
+    """The verified tree of a --since file: a bundle (its note) or a signed note."""
+    from gomodcheck.errors import GomodcheckError, InputError  # noqa: PLC0415
+    from gomodcheck.mirror.bundle import FORMAT, read_bundle  # noqa: PLC0415
+    from gomodcheck.note import open_note, parse_verifier_key  # noqa: PLC0415
+    from gomodcheck.sumdb import parse_gosumdb  # noqa: PLC0415
+    from gomodcheck.tlog import parse_tree  # noqa: PLC0415
+
+    try:
+        head = path.read_bytes()[:16]
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read: {exc.strerror}") from None
+    msg = read_bundle(path).note if head.startswith(b"SQLite format 3") else path.read_bytes()
+    config = parse_gosumdb(gosumdb)
+    assert config is not None  # checked by the caller
+    try:
+        return parse_tree(open_note(msg, [parse_verifier_key(config.key)]).text.encode())
+    except GomodcheckError as exc:
+        raise InputError(f"{path}: not a {FORMAT} file or a signed tree head: {exc}") from None

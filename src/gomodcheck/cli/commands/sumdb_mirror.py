@@ -47,6 +47,7 @@ from gomodcheck.sumdb.config import SUM_GOLANG_ORG_KEY
     show_default=True,
     help="Seconds a client has to send its request headers.",
 )
+@click.option("--no-access-log", is_flag=True, help="Do not log each request.")
 @click.option(
     "--lifetime", type=float, default=0.0, hidden=True, help="Exit after this many seconds (tests)."
 )
@@ -59,6 +60,7 @@ def command(
     offline: bool,
     latest_interval: float,
     header_timeout: float,
+    no_access_log: bool,
     lifetime: float,
 ) -> int:
     """Serve a checksum database, proving every note, lookup and tile before passing it on.
@@ -82,6 +84,7 @@ def command(
         offline=offline,
         latest_interval=latest_interval,
         header_timeout=header_timeout,
+        access_log=not no_access_log,
     )
     serve(config, lifetime=lifetime)
     return 0

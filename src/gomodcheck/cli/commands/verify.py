@@ -49,7 +49,12 @@ def run_sumdb(report: Report, directory: Path, *, offline: bool) -> None:
     env = GoEnv.from_environ()
     files = vsumdb.read_gosums(directory)
     client = vsumdb.open_client(env, offline=offline)
-    results = vsumdb.verify_gosums(files, client, gonosumdb=env.get("GONOSUMDB"))
+    from gomodcheck.cli.progress import progress_bar  # noqa: PLC0415
+
+    with progress_bar("checksum database") as progress:
+        results = vsumdb.verify_gosums(
+            files, client, gonosumdb=env.get("GONOSUMDB"), progress=progress
+        )
     report.inputs.extend(name for name, _ in files if name not in report.inputs)
     vsumdb.to_report(results, report)
 

@@ -7,6 +7,10 @@ import re
 from gomodcheck.lint.model import Kind, ParsedFile, Setting, Span, TextMap
 from gomodcheck.lint.shell import parse_script
 
+# `$(NAME)` in a recipe is a make variable, not a command substitution: `${NAME}` has the same
+# length and meaning for the shell parser, and spares it a nested parse.
+_MAKE_VAR = re.compile(r"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")
+
 _ASSIGN = re.compile(
     r"^(?P<export>(?:export|override|private)\s+)*(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*"
     r"(?P<op>:::=|::=|:=|\?=|\+=|!=|=)\s*(?P<value>.*)$"
@@ -101,7 +105,7 @@ def _recipe(parsed: ParsedFile, pieces: list[str], first: int, target: str, orde
             prefix = len(body) - len(body.lstrip("@-+ \t"))
             body, column = body[prefix:], column + prefix
         # `$$` is make's escape for a shell `$`: map each part at its own column.
-        parts = body.split("$$")
+        parts = _MAKE_VAR.sub(r"${\1}", body).split("$$")
         for p, part in enumerate(parts):
             if p:
                 mapped.add("$", first + k + 1, column)

@@ -1,0 +1,142 @@
+"""Load benchmark: `gomodcheck sumdb mirror` serving from a warm cache, next to its upstream.
+
+The upstream is x/mod's sumdb.Server (Go, benchmarks/sumdb_ref) serving a deterministic log of N
+records (default 1,000,000). The mirror is started in front of it and warmed: every path of the
+wrk scripts (2,000 random full level-0 tiles, 50 level-1 tiles, 2,000 random lookups) is asked
+once, so each is proved against the signed tree and stored. Then the upstream is stopped and the
+mirror restarted with --offline, so every answer comes from its verified store; wrk (64
+connections, loopback) drives the mirror and, for scale, the Go server itself (restarted) on the
+same paths. Prints requests/s and p99 latency side by side.
+
+    python benchmarks/sumdb_mirror_load.py [--records 1000000] [--duration 10] [--connections 64]
+
+Needs Go (to build the reference) and wrk (`apt-get install wrk`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from sumdb_server_load import (
+    CACHE,
+    SEED,
+    build_reference,
+    free_port,
+    run_wrk,
+    wait_ready,
+    wrk_script,
+)
+
+from gomodcheck import note
+
+
+def start(argv: list[str]) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)
+
+
+def script_paths(script: Path) -> list[str]:
+    return re.findall(r'"(/[^"]+)"', script.read_text())
+
+
+def warm(url: str, paths: list[str]) -> int:
+    """Ask each path once (16 at a time); returns how many were not answered 200."""
+    with httpx.Client(timeout=60, limits=httpx.Limits(max_connections=16)) as client:
+
+        def get(path: str) -> int:
+            return client.get(url + path).status_code
+
+        with ThreadPoolExecutor(16) as pool:
+            return sum(1 for status in pool.map(get, paths) if status != 200)
+
+
+def mirror_argv(port: int, db: Path, vkey: str, upstream: str | None) -> list[str]:
+    argv = [sys.executable, "-m", "gomodcheck", "sumdb", "mirror", "--listen",
+            f"127.0.0.1:{port}", "--db", str(db), "--key", vkey]  # fmt: skip
+    return [*argv, "--upstream", upstream] if upstream else [*argv, "--offline"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--duration", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=64)
+    args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk not found: apt-get install wrk")
+    CACHE.mkdir(parents=True, exist_ok=True)
+    key_file = CACHE / "bench.key"
+    if not key_file.exists():
+        key_file.write_text(note.generate_key("bench.sumdb.example", seed=SEED)[0] + "\n")
+        key_file.chmod(0o600)
+    vkey = note.parse_signer_key(key_file.read_text().strip()).verifier().key
+
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        ref_bin = build_reference(work)
+        ref_argv = [str(ref_bin), "-n", str(args.records), "-key", str(key_file)]
+        ref_port, mirror_port = free_port(), free_port()
+        ref_url, mirror_url = f"http://127.0.0.1:{ref_port}", f"http://127.0.0.1:{mirror_port}"
+        scripts = {kind: wrk_script(work, kind, args.records) for kind in ("tile", "lookup")}
+        db = work / "mirror.db"
+
+        ref = start([*ref_argv, "-addr", f"127.0.0.1:{ref_port}"])
+        mirror = start(mirror_argv(mirror_port, db, vkey, ref_url))
+        try:
+            wait_ready(ref_url, ref)
+            wait_ready(mirror_url, mirror)
+            started = time.perf_counter()
+            failed = sum(warm(mirror_url, script_paths(s)) for s in scripts.values())
+            print(f"warmed the mirror in {time.perf_counter() - started:.1f} s "
+                  f"({failed} paths not 200)")  # fmt: skip
+        finally:
+            stop(mirror)
+            stop(ref)
+
+        rows: dict[tuple[str, str], float] = {}
+        print(f"{'endpoint':<8} {'server':<34} {'req/s':>10} {'p99':>10} {'non-2xx':>8}")
+        for name, argv, url in (
+            ("gomodcheck mirror (--offline)", mirror_argv(mirror_port, db, vkey, None),
+             mirror_url),
+            ("x/mod sumdb.Server (Go, origin)", [*ref_argv, "-addr", f"127.0.0.1:{ref_port}"],
+             ref_url),
+        ):  # fmt: skip
+            proc = start(argv)
+            try:
+                wait_ready(url, proc)
+                for kind, script in scripts.items():
+                    run_wrk(url, script, 2, args.connections)  # warm-up
+                    rps, p99, bad = run_wrk(url, script, args.duration, args.connections)
+                    rows[(kind, name)] = rps
+                    print(f"{kind:<8} {name:<34} {rps:>10.0f} {p99:>10} {bad:>8}")
+            finally:
+                stop(proc)
+        for kind in scripts:
+            ours = rows[(kind, "gomodcheck mirror (--offline)")]
+            theirs = rows[(kind, "x/mod sumdb.Server (Go, origin)")]
+            print(f"{kind}: mirror/x-mod throughput ratio {ours / theirs:.2f}")
+
+
+if __name__ == "__main__":
+    main()
