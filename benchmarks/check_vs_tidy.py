@@ -76,14 +76,16 @@ def fetch(modver: str, dest: Path) -> None:
         fetch(f"{rep.old.path}@{v}", target)
 
 
-def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, int]:
-    """(seconds, peak RSS in MiB, exit status) of one run."""
+def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, int, int, float]:
+    """(wall seconds, peak RSS in MiB, exit status, CPU seconds) of one run."""
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     _, status, usage = os.wait4(proc.pid, 0)
-    return time.perf_counter() - start, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - start
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, usage.ru_maxrss // 1024, os.waitstatus_to_exitcode(status), cpu
 
 
 def main() -> None:
@@ -105,18 +107,40 @@ def main() -> None:
     our_runs = [timed(ours_cmd, project, env) for _ in range(args.runs)]
     go_t = statistics.median(r[0] for r in go_runs)
     our_t = statistics.median(r[0] for r in our_runs)
+    go_cpu = statistics.median(r[3] for r in go_runs)
+    our_cpu = statistics.median(r[3] for r in our_runs)
     print(f"project: {args.module} ({sum(1 for _ in project.rglob('*.go'))} .go files in the tree)")
     print(
-        f"go mod tidy -diff : median {go_t:6.2f}s  "
+        f"go mod tidy -diff : median {go_t:6.2f}s wall {go_cpu:6.2f}s CPU  "
         f"peak RSS {max(r[1] for r in go_runs):5d} MiB  exit {go_runs[0][2]}"
     )
     print(
-        f"gomodcheck check  : median {our_t:6.2f}s  "
+        f"gomodcheck check  : median {our_t:6.2f}s wall {our_cpu:6.2f}s CPU  "
         f"peak RSS {max(r[1] for r in our_runs):5d} MiB  exit {our_runs[0][2]}"
     )
+    print(f"load average at the end: {os.getloadavg()[0]:.1f} (wall times are noisy when high)")
     print(
-        f"ratio gomodcheck/go: {our_t / go_t:.2f} (target <= 0.5); runs={args.runs}, machine: "
+        f"ratio gomodcheck/go: wall {our_t / go_t:.2f}, CPU {our_cpu / go_cpu:.2f} "
+        "(target <= 0.5); "
+        f"runs={args.runs}, machine: "
         f"{os.cpu_count()} cores, Python {sys.version.split()[0]}"
+    )
+    # CI runners often keep GOMODCACHE but not GOCACHE (the go command's module index) nor
+    # gomodcheck's state: both tools then scan every file.
+    import tempfile  # noqa: PLC0415
+
+    cold_go, cold_ours = [], []
+    for _ in range(args.runs):
+        with tempfile.TemporaryDirectory() as gocache:
+            cold_go.append(timed(go_cmd, project, {**env, "GOCACHE": gocache}))
+        cold_ours.append(timed([*ours_cmd, "--no-cache"], project, env))
+    cg = statistics.median(r[0] for r in cold_go)
+    co = statistics.median(r[0] for r in cold_ours)
+    cgc = statistics.median(r[3] for r in cold_go)
+    coc = statistics.median(r[3] for r in cold_ours)
+    print(
+        f"cold index (empty GOCACHE / --no-cache): go {cg:.2f}s wall {cgc:.2f}s CPU, "
+        f"gomodcheck {co:.2f}s wall {coc:.2f}s CPU; ratio wall {co / cg:.2f}, CPU {coc / cgc:.2f}"
     )
     # Same verdict on the same tree?
     go_out = subprocess.run(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -52,13 +53,17 @@ def requests_served(url: str) -> int:
         return int(resp.read())
 
 
-def timed(cmd: list[str], env: dict[str, str], url: str) -> tuple[float, int, int]:
+def timed(cmd: list[str], env: dict[str, str], url: str) -> tuple[float, int, int, float]:
+    """Wall time, requests served, exit code, and the client's CPU time (user + system)."""
     before = requests_served(url)
+    cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     res = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
     wall = time.perf_counter() - start
+    cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     after = requests_served(url)
-    return wall, after - before - 1, res.returncode
+    cpu = (cpu1.ru_utime - cpu0.ru_utime) + (cpu1.ru_stime - cpu0.ru_stime)
+    return wall, after - before - 1, res.returncode, cpu
 
 
 def main() -> int:
@@ -91,6 +96,8 @@ def main() -> int:
         info = json.loads(proc.stdout.readline())
         url, vkey = info["url"], info["vkey"]
         lines = len((proj / "go.sum").read_text().splitlines())
+        load = os.getloadavg()[0]
+        print(f"load average {load:.1f} on {os.cpu_count()} CPUs (wall times grow with load)")
         print(
             f"server: {info['size']:,} records, started in {time.perf_counter() - t0:.1f}s; "
             f"go.sum: {lines:,} lines ({args.modules:,} module versions)"
@@ -106,7 +113,7 @@ def main() -> int:
             "GOPRIVATE": "",
             "GOFLAGS": "",
         }
-        results: dict[str, list[tuple[float, int, int]]] = {
+        results: dict[str, list[tuple[float, int, int, float]]] = {
             "cold": [],
             "warm": [],
             "gosumcheck": [],
@@ -123,15 +130,16 @@ def main() -> int:
                     url,
                 )
             )
-        print(f"{'':28}{'median s':>10}{'min s':>8}{'requests':>10}{'exit':>6}")
+        print(f"{'':28}{'median s':>10}{'min s':>8}{'cpu s':>8}{'requests':>10}{'exit':>6}")
         for name, label in (
             ("cold", "gomodcheck cold"),
             ("warm", "gomodcheck warm (--offline)"),
             ("gosumcheck", "gosumcheck (no cache)"),
         ):
             walls = [r[0] for r in results[name]]
+            cpu = statistics.median(r[3] for r in results[name])
             print(
-                f"{label:28}{statistics.median(walls):10.3f}{min(walls):8.3f}"
+                f"{label:28}{statistics.median(walls):10.3f}{min(walls):8.3f}{cpu:8.3f}"
                 f"{results[name][-1][1]:10d}{results[name][-1][2]:6d}"
             )
         cold = statistics.median(r[0] for r in results["cold"])

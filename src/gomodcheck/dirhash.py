@@ -176,7 +176,13 @@ def walk_files(root: str | os.PathLike[str]) -> Iterator[tuple[str, str]]:
 
 def dir_files(root: str | os.PathLike[str], prefix: str) -> list[tuple[str, str]]:
     """(hashed name, filesystem path) of every file under root, names as prefix/relpath."""
-    return [(join_prefix(prefix, rel), fs) for rel, fs in walk_files(root)]
+    # The walk's relative paths are clean already, so only the prefix needs cleaning; this is
+    # join_prefix(prefix, rel) without a normpath per file.
+    head = clean_slash_path(prefix) if prefix else ""
+    if head in ("", "."):
+        return list(walk_files(root))
+    head = head if head.endswith("/") else head + "/"
+    return [(head + rel, fs) for rel, fs in walk_files(root)]
 
 
 def hash_file(path: str | os.PathLike[str]) -> str:

@@ -10,6 +10,7 @@ only computes paths and reads small files; hashing lives in dirhash.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +27,10 @@ from gomodcheck.module import (
 )
 
 SUFFIXES = ("info", "mod", "zip", "ziphash", "lock", "partial")
+
+# Escaping validates the path first, which costs more than the rest of a path computation; a
+# verify run asks for five paths per module.
+_escape_path = functools.lru_cache(maxsize=8192)(escape_path)
 
 
 def _check_canonical(version: str) -> None:
@@ -52,7 +57,7 @@ class ModCache:
 
     def version_dir(self, path: str) -> Path:
         """cache/download/<escaped path>/@v, which holds the proxy files of every version."""
-        return self.download_root() / escape_path(path) / "@v"
+        return self.download_root() / _escape_path(path) / "@v"
 
     def cache_path(self, mv: ModuleVersion, suffix: str) -> Path:
         """cache/download/<escaped path>/@v/<escaped version>.<suffix> (CachePath)."""
@@ -81,7 +86,7 @@ class ModCache:
     def extracted_dir(self, mv: ModuleVersion) -> Path:
         """<escaped path>@<escaped version>, the extracted module (DownloadDir)."""
         _check_canonical(mv.version)
-        return self.root / f"{escape_path(mv.path)}@{escape_version(mv.version)}"
+        return self.root / f"{_escape_path(mv.path)}@{escape_version(mv.version)}"
 
     def read_ziphash(self, mv: ModuleVersion) -> str | None:
         """The h1: hash the go command recorded when it downloaded the zip, if any."""

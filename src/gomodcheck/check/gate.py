@@ -116,6 +116,7 @@ def run_check(root: Path, options: CheckOptions) -> Report:
         _add_missing_dir(report, rep, gomod_path, root, used=used)
     if analysis is not None:
         _check_requirements(report, analysis, gomod_path)
+        _check_retractions(report, analysis, gomod_path)
         _check_sums(report, analysis, gosum_path, options.sources)
         report.summary["modules in graph"] = len(analysis.graph.build_list()) - 1
         report.summary["packages loaded"] = len(analysis.load.packages)
@@ -351,6 +352,32 @@ def _check_policy(report: Report, root: Path, gomod_path: Path, options: CheckOp
                     f"GOPRIVATE pattern {pat!r} is not in [check] allowed_private",
                     evidence=(f"GOPRIVATE={options.goprivate}",),
                 )
+
+
+def _check_retractions(report: Report, a: Analysis, gomod_path: Path) -> None:
+    from gomodcheck.modgraph.view import retraction  # noqa: PLC0415
+
+    for r in a.gomod.require:
+        m = ModuleVersion(r.path, a.graph.selected(r.path))
+        why = retraction(a.graph, m)
+        summary = a.graph.summaries.get(m)
+        if why:
+            _add(
+                report,
+                rules.RETRACTED_OR_DEPRECATED,
+                f"{m.path}@{m.version} is retracted: {why}",
+                _loc(gomod_path, r.line, r.column),
+                fix_commands=(f"go get {m.path}@latest", "go mod tidy"),
+                properties={"module": m.path},
+            )
+        elif summary is not None and summary.deprecated:
+            _add(
+                report,
+                rules.RETRACTED_OR_DEPRECATED,
+                f"{m.path} is deprecated: {summary.deprecated}",
+                _loc(gomod_path, r.line, r.column),
+                properties={"module": m.path},
+            )
 
 
 def _line_of(gomod: GoModFile, path: str) -> tuple[int, int]:

@@ -121,6 +121,17 @@ GOWORK_PRESENT = Rule(
     default_severity=Severity.NOTE,
     tags=("go.work",),
 )
+RETRACTED_OR_DEPRECATED = Rule(
+    "CHECK070",
+    "retracted-or-deprecated",
+    "a requirement is retracted or deprecated (as far as the local go.mod files tell)",
+    "A go.mod file in the module graph retracts the required version, or the module's go.mod "
+    "carries a Deprecated comment. Only go.mod files already in the module cache are consulted, "
+    "so a newer retraction may be missed.",
+    help_text="Upgrade: `go get MODULE@latest`, then `go mod tidy`.",
+    default_severity=Severity.WARNING,
+    tags=("go.mod", "supply-chain"),
+)
 SUPPRESSION_INVALID = Rule(
     "CHECK090",
     "suppression-without-reason",
@@ -143,5 +154,6 @@ ALL_RULES = (
     VENDOR_INCONSISTENT,
     POLICY_PRIVATE,
     GOWORK_PRESENT,
+    RETRACTED_OR_DEPRECATED,
     SUPPRESSION_INVALID,
 )

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 
 from gomodcheck.check.pkgload import Package, _prefixes
@@ -23,6 +24,7 @@ def modkey(m: ModuleVersion) -> ModuleVersion:
     return ModuleVersion(m.path, m.version + "/go.mod")
 
 
+@functools.lru_cache(maxsize=65536)
 def _valid_import(path: str) -> bool:
     try:
         check_import_path(path)

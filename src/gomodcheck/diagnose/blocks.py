@@ -15,7 +15,7 @@ from gomodcheck.diagnose.scan import LogLine
 
 MAX_BLOCK_LINES = 400
 
-# Unindented lines that belong to the SECURITY ERROR text of the go command and x/mod's sumdb client.
+# Unindented lines of the SECURITY ERROR texts (the go command's and x/mod's sumdb client's).
 _SECURITY_PROSE = (
     "SECURITY ERROR",
     "This download",
@@ -64,7 +64,7 @@ HEAD = re.compile(
     r"|maximum supported version is|invalid toolchain:|cannot find \"go1[^\"]*\" in PATH"
     r"|download go1[\w.\-]*(?: for [\w/]+)?: |: (?:dir|zip) has been modified \(|: missing ziphash"
     r"|replacement directory \S+|declares its path as|file name collision|malformed file path"
-    r"|misbehavior detected|malformed note|checking tree#"
+    r"|misbehavior detected|malformed note|checking tree#|reading tree note: "
     r"|(?:Get|Head|Post) \"?https?://\S+: .*(?:dial tcp|i/o timeout|x509:|tls:|no such host"
     r"|connection refused|connection reset|TLS handshake|context deadline exceeded"
     r"|Client\.Timeout|EOF$|unexpected EOF)"
@@ -113,17 +113,15 @@ def group(lines: Iterable[LogLine]) -> Iterator[Block]:
         security_start = line.text.strip() == "SECURITY ERROR" or line.text.startswith(
             "SECURITY WARNING"
         )
-        if (
-            adjacent
-            and len(current) < MAX_BLOCK_LINES
-            and (security_start or _continues(line.text, in_security and len(blanks) <= 2))
-        ):
-            if not blanks or security_start or in_security or line.text[:1] in ("\t", " "):
-                current.extend(blanks)
-                blanks = []
-                current.append(line)
-                in_security = in_security or security_start
-                continue
+        continues = security_start or _continues(line.text, in_security and len(blanks) <= 2)
+        # After a blank line only the SECURITY text or an indented footer continues the message.
+        resumes = not blanks or security_start or in_security or line.text[:1] in ("\t", " ")
+        if adjacent and len(current) < MAX_BLOCK_LINES and continues and resumes:
+            current.extend(blanks)
+            blanks = []
+            current.append(line)
+            in_security = in_security or security_start
+            continue
         block = close()
         if block is not None:
             yield block

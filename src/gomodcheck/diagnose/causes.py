@@ -335,7 +335,7 @@ def _misbehavior(f: Failure, ctx: Context) -> Diagnosis:
             "corrupt-local-sumdb-state",
             MEDIUM,
             "The go command's saved checksum-database tree head is corrupt",
-            f"A 'malformed note' comes from {latest} (e.g. zero-filled after a power loss or a "
+            f"'malformed note' or 'reading tree note' comes from {latest} (e.g. zero-filled after a power loss or a "
             "broken CI cache), not from the server. Inspect it; remove it only if it is not a "
             "signed note.",
             (f"od -c {latest} | head", f"rm {latest}   # only if it holds NUL bytes or is empty"),
@@ -570,7 +570,7 @@ def _not_found(f: Failure, ctx: Context) -> Diagnosis:
             "credentials for that host.",
             (
                 f"go env -w GOPRIVATE={glob}   # in CI: env GOPRIVATE={glob}",
-                'git config --global '
+                "git config --global "
                 f'url."https://${{GIT_TOKEN}}@{"/".join(glob.split("/")[:1])}/".insteadOf '
                 f'"https://{"/".join(glob.split("/")[:1])}/"',
             ),
@@ -628,7 +628,8 @@ def _not_found(f: Failure, ctx: Context) -> Diagnosis:
                 "The version was tagged moments ago (or the tag was pushed after the server first "
                 "looked and it cached 'not found' for up to 30 minutes). Wait and retry."
                 if just_tagged
-                else "The version does not exist upstream: a typo, a deleted tag, or a tag not pushed yet. "
+                else "The version does not exist upstream: a typo, a deleted tag, or a tag not "
+                "pushed yet. "
                 "Check the tag, then retry."
             ),
             (

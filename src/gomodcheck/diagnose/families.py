@@ -115,13 +115,14 @@ def _mismatch(block: Block) -> Failure | None:
 
 def _misbehavior(block: Block) -> Failure | None:
     text = block.text
-    # "checking tree#N against tree#M: reading .../tile/...: 404" is a mirror missing tiles, not a fork.
+    # "checking tree#N against tree#M: reading .../tile/...: 404" is a mirror missing tiles,
+    # not a fork.
     fetch_failed = _HTTP_STATUS.search(text) or _NET_ERROR.search(text)
     if re.search(r"misbehavior detected|cannot authenticate record data", text) or (
         re.search(r"checking tree#\d+ against tree#", text) and not fetch_failed
     ):
-        kind = "malformed-note" if "malformed note" in text else "fork"
-    elif "malformed note" in text or "malformed record data" in text:
+        kind = "malformed-note" if re.search(r"malformed note|reading tree note: ", text) else "fork"
+    elif re.search(r"malformed note|malformed record data|reading tree note: ", text):
         kind = "malformed-note"
     else:
         return None

@@ -19,12 +19,14 @@ _PREFIXES = (
     # Jenkins timestamper: [2024-01-02T03:04:05.123Z] or [03:04:05] or 03:04:05
     re.compile(r"^\[(?:\d{4}-\d\d-\d\d[T ])?\d\d:\d\d:\d\d(?:[.,]\d+)?Z?\] ?"),
     re.compile(r"^\d\d:\d\d:\d\d(?:[.,]\d+)?  "),
+    # Open Build Service / rpmbuild: [   47s]
+    re.compile(r"^\[\s*\d+s\] "),
     # GitHub Actions workflow commands shown in the raw log.
     re.compile(r"^##\[(?:error|warning|notice|debug|group|endgroup|command|section)\]"),
     re.compile(r"^::(?:error|warning|notice)(?: [^:]*)?::"),
     # BuildKit progress (#7 16.60 ) and the error summary buildx prints (16.60 go: ...).
     re.compile(r"^#\d+ \d+\.\d+ "),
-    re.compile(r"^\d{1,5}\.\d{2,3} (?=\S|\t)"),
+    re.compile(r"^\d{1,5}\.\d{2,3} "),
     # nix: "caddy> go: ..." (nix 2.4+) and "       > go: ..." (last log lines of a failed build).
     re.compile(r"^\s*(?:[\w.+\-]+)?> ?"),
 )

@@ -55,7 +55,11 @@ def consult(modvers: Iterable[tuple[str, str]], *, proxy_zip: bool = True) -> On
         for module, version in wanted:
             key = f"{module}@{version}"
             try:
-                lines = client.lookup(module, version)
+                # The client answers one line per query: the zip's, or the go.mod's.
+                lines = [
+                    *client.lookup(module, version),
+                    *client.lookup(module, version + "/go.mod"),
+                ]
                 zip_hash = gomod_hash = ""
                 for line in lines:
                     fields = line.split()

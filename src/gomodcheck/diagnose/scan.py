@@ -69,6 +69,7 @@ TRIGGER_WORDS = (
     "malformed file path",
     "misbehavior detected",
     "malformed note",
+    "reading tree note",
     "sum.golang.org",
     "proxy.golang.org",
     "/lookup/",

@@ -1,4 +1,4 @@
-"""Settings a log or CI file shows someone used: the ones that weaken verification or explain a cause.
+"""Settings a log or CI file shows: the ones that weaken verification or explain a cause.
 
 Pure: a line in, zero or more `Setting`s out. Used both for the log being diagnosed and for the CI
 files of the checked-out repository.
@@ -9,12 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NAMES = r"(?P<name>GOSUMDB|GONOSUMDB|GONOSUMCHECK|GOFLAGS|GOPRIVATE|GONOPROXY|GOINSECURE|GOPROXY|GOTOOLCHAIN|GOWORK)"
+_NAMES = (
+    r"(?P<name>GOSUMDB|GONOSUMDB|GONOSUMCHECK|GOFLAGS|GOPRIVATE|GONOPROXY|GOINSECURE|GOPROXY"
+    r"|GOTOOLCHAIN|GOWORK)"
+)
 _VALUE = r"(?P<value>\"[^\"]*\"|'[^']*'|[^\s;&|]*)"
 # NAME=value anywhere (shell, Dockerfile ENV, go env output); NAME: value only as a YAML key, since
 # the go command's own messages say "invalid GOSUMDB: ...".
 _ASSIGN = re.compile(
-    rf"(?<![\w$]){_NAMES}={_VALUE}|^\s*(?:-\s*)?{_NAMES.replace('name', 'yname')}:\s+(?P<yvalue>\S+)"
+    rf"(?<![\w$]){_NAMES}={_VALUE}"
+    rf"|^\s*(?:-\s*)?{_NAMES.replace('name', 'yname')}:\s+(?P<yvalue>\S+)"
 )
 _RM_GOSUM = re.compile(r"\brm\s+(?:-\w+\s+)*(?:\S*/)?go\.(?:work\.)?sum\b")
 _DOCKER = re.compile(r"^(?:Step \d+/\d+ : |#\d+ \[|\[[\w.\- ]*\d+/\d+\] (?:RUN|COPY|FROM|ADD) )")

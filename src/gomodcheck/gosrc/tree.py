@@ -43,13 +43,26 @@ class DirTree:
     thousands of files, and Path objects cost a measurable share of the run.
     """
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *, immutable: bool = False) -> None:
         self.root = root
+        # An extracted module in GOMODCACHE never changes (the go command makes it read-only),
+        # so its files are cached by path alone, without a stat per file.
+        self.immutable = immutable
+        # One run sees a fixed tree; every directory is listed once however often it is asked.
+        self._listings: dict[str, list[Entry] | None] = {}
+        self._names: dict[str, frozenset[str]] = {}
 
     def _path(self, rel: str) -> str:
         return os.path.join(self.root, rel) if rel else str(self.root)  # noqa: PTH118 - speed
 
     def list_dir(self, rel: str) -> list[Entry] | None:
+        if rel in self._listings:
+            return self._listings[rel]
+        listing = self._scan(rel)
+        self._listings[rel] = listing
+        return listing
+
+    def _scan(self, rel: str) -> list[Entry] | None:
         base = self._path(rel)
         try:
             it = os.scandir(base)
@@ -79,10 +92,17 @@ class DirTree:
             return f.read()
 
     def exists(self, rel: str) -> bool:
-        return os.path.exists(self._path(rel))  # noqa: PTH110 - speed, see class doc
+        parent, _, name = rel.rpartition("/")
+        names = self._names.get(parent)
+        if names is None:
+            names = frozenset(e.name for e in self.list_dir(parent) or ())
+            self._names[parent] = names
+        return name in names
 
     def cache_key(self, rel: str) -> str | None:
         path = self._path(rel)
+        if self.immutable:
+            return path
         try:
             st = os.stat(path)  # noqa: PTH116 - speed, see class doc
         except OSError:

@@ -298,14 +298,15 @@ def check_commands(f: ParsedFile, project: Project) -> Iterator[Finding]:
                 "`go get -insecure` skips HTTPS and checksum checks.",
                 [" ".join(c.argv)],
             )
-        if sub and sub[0] in _BUILDS:
+        if sub and sub[0] in _BUILDS and not elsewhere(c):
             mode = mod_flag(args)
             if mode:
                 word = next(
                     (w for w in c.words if "mod" in w.text and w.text.startswith("-")), c.words[0]
                 )
                 yield from _mod_mode(f, project, word.span, mode, " ".join(c.argv))
-    for s in all_settings(f):
+    local = [s for c in f.commands if not elsewhere(c) for s in c.inline]
+    for s in [*f.settings, *local]:
         if s.name == "GOFLAGS":
             mode = mod_flag(s.value.strip("'\"").split())
             if mode:
@@ -354,11 +355,25 @@ def is_diff_check(c: Command) -> bool:
     )
 
 
+def _reviewed(c: Command) -> bool:
+    """A diff check, or a commit/push: the rewritten go.sum goes to review, not into a build."""
+    return is_diff_check(c) or c.argv[:2] in (("git", "commit"), ("git", "push"))
+
+
+_REVIEW_ACTIONS = (
+    "tidy", "verify-changed-files", "git-diff", "gomodcheck", "check-diff",
+    "create-pull-request", "git-auto-commit",
+)  # fmt: skip
+
+
 def _diff_action(a: ActionUse) -> bool:
     name = a.uses.lower()
-    return any(
-        k in name for k in ("tidy", "verify-changed-files", "git-diff", "gomodcheck", "check-diff")
-    )
+    return any(k in name for k in _REVIEW_ACTIONS)
+
+
+def elsewhere(c: Command) -> bool:
+    """Run after a `cd` to an absolute, home or computed path: a scratch module, not the repo's."""
+    return c.cwd.startswith(("/", "~", "$", "`")) or "mktemp" in c.cwd
 
 
 def check_rewrites(f: ParsedFile) -> Iterator[Finding]:
@@ -386,7 +401,7 @@ def check_rewrites(f: ParsedFile) -> Iterator[Finding]:
         else:
             continue
         checked = any(
-            is_diff_check(d) and d.order >= c.order and d.context == c.context and d is not c
+            _reviewed(d) and d.order >= c.order and d.context == c.context and d is not c
             for d in f.commands
         ) or any(
             _diff_action(a) and a.order > c.order and a.context == c.context for a in f.actions
@@ -543,10 +558,14 @@ def _last(f: ParsedFile, name: str) -> Setting | None:
 def check_toolchain(f: ParsedFile, project: Project, settings: LintSettings) -> Iterator[Finding]:
     toolchain = _last(f, "GOTOOLCHAIN")
     mode = toolchain.value.strip("'\"") if toolchain else ""
-    offline = settings.air_gapped or any(
-        (s.name == "GOPROXY" and s.value.strip("'\"") == "off")
-        or (s.name == "GOFLAGS" and "-mod=vendor" in s.value)
-        for s in all_settings(f)
+    offline = (
+        settings.air_gapped
+        or bool(f.offline_hints)
+        or any(
+            (s.name == "GOPROXY" and s.value.strip("'\"") == "off")
+            or (s.name == "GOFLAGS" and "-mod=vendor" in s.value)
+            for s in all_settings(f)
+        )
     )
     if toolchain and offline and (mode == "auto" or mode.endswith(("+auto", "+path"))):
         yield finding(
@@ -559,6 +578,20 @@ def check_toolchain(f: ParsedFile, project: Project, settings: LintSettings) -> 
         )
     if not project.go:
         return
+    wanted = project.toolchain or project.go
+    if offline and not toolchain:
+        # The default GOTOOLCHAIN=auto switches to go.mod's toolchain when the image's Go is older.
+        for pin in f.pins:
+            if older_than(pin.version, wanted):
+                yield finding(
+                    "GMC-L013",
+                    f,
+                    pin.span,
+                    f"{pin.source} {pin.version} is older than go.mod's go{wanted}: offline, the "
+                    "go command will still try to download it (GOTOOLCHAIN defaults to auto).",
+                    [f"{pin.source}: {pin.version}", f"go.mod: go{wanted}"],
+                    fix_commands=("GOTOOLCHAIN=local",),
+                )
     if toolchain and re.fullmatch(r"go1\.\d+(\.\d+)?", mode) and older_than(mode[2:], project.go):
         yield finding(
             "GMC-L014",
@@ -626,6 +659,19 @@ def first_go_build(f: ParsedFile) -> Command | None:
     return None
 
 
+_TASK_RUNNERS = frozenset({"task", "just", "mage", "earthly", "dagger", "bazel", "bazelisk", "nix"})
+
+
+def _runner(c: Command) -> str:
+    """The program a command runs; `go run build/ci.go` style build drivers count as `task`."""
+    args = go_args(c)
+    if args is not None and subcommand(args) == ("run",):
+        target = next((a for a in args[1:] if not a.startswith("-")), "")
+        if target.endswith(("build.go", "ci.go", "mage.go", "make.go")):
+            return "task"
+    return c.argv[0].rsplit("/", 1)[-1]
+
+
 def check_ci_gate(files: Sequence[ParsedFile], project: Project) -> Iterator[Finding]:
     """GMC-L012 and GMC-L016 for one Go project, given all its files (CI, Makefiles, scripts)."""
     ci_files = [f for f in files if f.kind.is_ci]
@@ -637,6 +683,11 @@ def check_ci_gate(files: Sequence[ParsedFile], project: Project) -> Iterator[Fin
     gated = any(is_gate(c) for f in files if f.kind in gate_kinds for c in f.commands) or any(
         "gomodcheck" in a.uses for f in ci_files for a in f.actions
     )
+    # A task runner we do not read (or make without a Makefile we found) may hold the gate.
+    runners = {_runner(c) for f in ci_files for c in f.commands if c.words}
+    has_makefile = any(f.kind is Kind.MAKEFILE for f in files)
+    if runners & _TASK_RUNNERS or ("make" in runners and not has_makefile):
+        gated = True
     if not gated:
         f, c = building[0]
         yield finding(

@@ -136,6 +136,8 @@ class ParsedFile:
     problems: list[tuple[Span, str]] = field(default_factory=list)
     # Paths of other files this one pulls in (GitLab local includes), relative to the repo.
     includes: list[str] = field(default_factory=list)
+    # Places that cut the build off the network (`RUN --network=none`).
+    offline_hints: list[Span] = field(default_factory=list)
 
 
 class TextMap:

@@ -99,10 +99,21 @@ def _lint_group(
         full, rel, kind, _ = pending.pop(0)
         report.inputs.append(rel)
         try:
-            data = full.read_bytes()[: MAX_FILE_BYTES + 1]
+            with full.open("rb") as handle:
+                data = handle.read(MAX_FILE_BYTES)
         except OSError as exc:
-            raise InputError(f"{rel}: cannot read: {exc.strerror}") from exc
-        text = data[:MAX_FILE_BYTES].decode("utf-8", errors="replace").replace("\r\n", "\n")
+            # One unreadable file in a tree must not hide the others: report it and go on.
+            out.append(
+                finding(
+                    "GMC-L000",
+                    ParsedFile(rel, kind),
+                    Span(1, 1, 1, 2),
+                    f"cannot read {kind.value}: {exc.strerror}",
+                    [str(exc)],
+                )
+            )
+            continue
+        text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
         try:
             parsed = parse_file(text, rel, kind)
         except ParseError as exc:

@@ -16,9 +16,11 @@ from gomodcheck.lint.model import Command, Setting, TextMap, Word
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\+?=(.*)", re.DOTALL)
 # A statement is parsed only if it may hold something a rule reads: the go tool (also as $(GO)),
-# a GO* variable, git diff/status, gomodcheck, or a directory change.
+# a GO* variable, git diff/status, gomodcheck, a directory change, or a task runner (which may
+# hold the CI gate).
 _RELEVANT = re.compile(
     r"\bgo(?:1\.[\d.]+)?\b|\$[({]?GO|GO[A-Z0-9_]*=|gomodcheck|\bgit\b|\bcd\b|\bpushd\b|\bpopd\b"
+    r"|\b(?:make|task|just|mage|earthly|dagger|bazel|bazelisk|nix)\b"
 )
 _SIMPLE = re.compile(
     r"(?:[^'\"`$(){}<>\\;&|#\n*?\[\]!~]|\$(?=[A-Za-z_])|\$\{[A-Za-z_][A-Za-z0-9_]*\})*"
@@ -44,9 +46,13 @@ class ShellFacts:
     cwd: str = ""  # where the last `cd` went, for the commands that follow it
 
 
-def parse_script(script: TextMap, context: str = "", order: int = 0) -> ShellFacts:
-    """Every simple command and assignment in script; never raises on odd shell."""
-    facts = ShellFacts([], [])
+def parse_script(script: TextMap, context: str = "", order: int = 0, cwd: str = "") -> ShellFacts:
+    """Every simple command and assignment in script; never raises on odd shell.
+
+    cwd is the directory the script starts in when it is not the checkout root (a CI
+    `working-directory`); `cd` commands in the script update it for what follows.
+    """
+    facts = ShellFacts([], [], cwd)
     text = script.text
     if not _worth_parsing(text):
         return facts
@@ -69,7 +75,7 @@ def parse_script(script: TextMap, context: str = "", order: int = 0) -> ShellFac
 
 def _worth_parsing(text: str) -> bool:
     # Most lines of most scripts never mention Go; skipping them keeps linting fast.
-    return "go" in text or "GO" in text or "git" in text
+    return bool(_RELEVANT.search(text))
 
 
 def _statements(text: str) -> Iterator[tuple[int, int]]:

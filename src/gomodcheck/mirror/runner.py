@@ -4,12 +4,15 @@ clients, capped request heads, JSON logs on stderr, graceful shutdown on SIGINT/
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
-from gomodcheck.errors import FetchError, UsageError
+from gomodcheck.errors import FetchError, GomodcheckError, UsageError
 from gomodcheck.fetcher import FetchPolicy, HttpFetcher
 from gomodcheck.mirror.alerts import AlertLog
 from gomodcheck.mirror.app import AccessLog, build_app
@@ -64,7 +67,7 @@ def open_mirror(config: MirrorConfig) -> Mirror:
 
     try:
         name = parse_verifier_key(config.key).name
-    except Exception as exc:
+    except GomodcheckError as exc:
         raise UsageError(f"--key: {exc}") from None
     state = open_store(config.db)
     remote = None
@@ -79,10 +82,26 @@ def open_mirror(config: MirrorConfig) -> Mirror:
     return Mirror(settings, state, remote, AlertLog(config.db))
 
 
+def _server_class() -> type[Any]:
+    import uvicorn  # noqa: PLC0415 - heavy
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            # Stop gracefully and exit 0. uvicorn would re-raise the signal once shut down,
+            # which kills the process before our own cleanup (and reports a failure).
+            if self.should_exit and sig == signal.SIGINT:
+                self.force_exit = True
+            else:
+                self.should_exit = True
+
+    return Server
+
+
 def serve(config: MirrorConfig, lifetime: float = 0.0) -> None:
     """Run until SIGINT/SIGTERM (or ``lifetime`` seconds, for tests)."""
     import uvicorn  # noqa: PLC0415 - heavy
 
+    _Server = _server_class()  # noqa: N806 - a class
     host, port = config.host_port
     mirror = open_mirror(config)
     protocol = type(
@@ -104,7 +123,7 @@ def serve(config: MirrorConfig, lifetime: float = 0.0) -> None:
         h11_max_incomplete_event_size=MAX_HEAD_BYTES,
         server_header=False,
     )
-    server = uvicorn.Server(uv_config)
+    server = _Server(uv_config)
     if lifetime > 0:
         timer = threading.Timer(lifetime, lambda: setattr(server, "should_exit", True))
         timer.daemon = True

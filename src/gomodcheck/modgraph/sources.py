@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Protocol
 
 from gomodcheck.errors import FetchError, ParseError
+from gomodcheck.gosrc.scancache import ScanCache
 from gomodcheck.gosrc.tree import DirTree, SourceTree, ZipTree
 from gomodcheck.modgraph.load import ModSummary, Retraction
 from gomodcheck.module import ModuleVersion, escape_path, escape_version
@@ -48,6 +49,8 @@ class ModuleSources:
     fetched: dict[ModuleVersion, str] = field(
         default_factory=dict
     )  # m -> where its go.mod came from
+    cache: ScanCache | None = None
+    _summaries: dict[ModuleVersion, ModSummary] = field(default_factory=dict, repr=False)
 
     def download_file(self, m: ModuleVersion, suffix: str) -> Path | None:
         rel = Path(escape_path(m.path)) / "@v" / f"{escape_version(m.version)}.{suffix}"
@@ -83,11 +86,33 @@ class ModuleSources:
         raise LookupError("go.mod is not in the module cache and no proxy is allowed")
 
     def summary(self, m: ModuleVersion) -> ModSummary:
+        hit = self._summaries.get(m)
+        if hit is not None:
+            return hit
+        key = self._cache_key(m)
+        if key is not None and self.cache is not None:
+            cached = _summary_from_json(self.cache.get_json(key))
+            if cached is not None:
+                self._summaries[m] = cached
+                return cached
         data, name = self.gomod_bytes(m)
         try:
-            return summary_from_gomod(data, name, m.path)
+            summary = summary_from_gomod(data, name, m.path)
         except ParseError as exc:
             raise LookupError(f"parsing {name}: {exc}") from exc
+        self._summaries[m] = summary
+        if key is not None and self.cache is not None:
+            self.cache.put_json(key, _summary_to_json(summary))
+        return summary
+
+    def _cache_key(self, m: ModuleVersion) -> str | None:
+        if not m.version or self.cache is None:
+            return None
+        p = self.download_file(m, "mod")
+        if p is None:
+            return None
+        # .mod files in a module cache or proxy directory never change: the path is the key.
+        return f"m:{p}"
 
     def tree(self, m: ModuleVersion) -> SourceTree | None:
         """The source of m: a directory replacement, an extracted module, or a cached zip."""
@@ -100,11 +125,36 @@ class ModuleSources:
             d = self.extracted_root / f"{escape_path(m.path)}@{escape_version(m.version)}"
             partial = self.download_file(m, "partial")
             if d.is_dir() and partial is None:
-                return DirTree(d)
+                return DirTree(d, immutable=True)
         z = self.download_file(m, "zip")
         if z is not None:
             try:
                 return ZipTree(z, f"{m.path}@{m.version}/")
             except (OSError, ValueError):
                 return None
+        return None
+
+
+def _summary_to_json(s: ModSummary) -> list[object]:
+    return [
+        s.module,
+        s.go_version,
+        [[r.path, r.version] for r in s.require],
+        [[r.low, r.high, r.rationale] for r in s.retract],
+        s.deprecated,
+    ]
+
+
+def _summary_from_json(v: object) -> ModSummary | None:
+    if not isinstance(v, list) or len(v) != 5:
+        return None
+    try:
+        return ModSummary(
+            str(v[0]),
+            str(v[1]),
+            tuple(ModuleVersion(str(a), str(b)) for a, b in v[2]),
+            tuple(Retraction(str(a), str(b), str(c)) for a, b, c in v[3]),
+            str(v[4]),
+        )
+    except (TypeError, ValueError):
         return None

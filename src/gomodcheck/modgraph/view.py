@@ -56,17 +56,19 @@ class GraphView:
     edges: tuple[tuple[str, str], ...]  # (from id, to id) between module versions
 
 
-def _retraction(mg: ModuleGraph, m: ModuleVersion) -> str:
-    best: tuple[str, str] | None = None
-    for mv, s in mg.summaries.items():
-        if mv.path != m.path or not s.retract:
-            continue
-        if best is None or semver.compare(mv.version, best[0]) > 0:
-            for r in s.retract:
-                if semver.compare(r.low, m.version) <= 0 <= semver.compare(r.high, m.version):
-                    best = (mv.version, r.rationale or "retracted")
-                    break
-    return best[1] if best else ""
+def retraction(mg: ModuleGraph, m: ModuleVersion) -> str:
+    """Why m is retracted, per the newest loaded go.mod of its module (as the go command reads
+    retractions from the latest version only), or "" when it is not, as far as we know."""
+    newest: ModuleVersion | None = None
+    for mv in mg.summaries:
+        if mv.path == m.path and (newest is None or semver.compare(mv.version, newest.version) > 0):
+            newest = mv
+    if newest is None:
+        return ""
+    for r in mg.summaries[newest].retract:
+        if semver.compare(r.low, m.version) <= 0 <= semver.compare(r.high, m.version):
+            return r.rationale or "retracted"
+    return ""
 
 
 def build_view(mg: ModuleGraph, direct: dict[str, bool], goprivate: str = "") -> GraphView:
@@ -92,7 +94,7 @@ def build_view(mg: ModuleGraph, direct: dict[str, bool], goprivate: str = "") ->
                 if rep
                 else "",
                 excluded_versions=tuple(sorted(excluded.get(m.path, []))),
-                retracted=_retraction(mg, m),
+                retracted=retraction(mg, m),
                 deprecated=summary.deprecated if summary else "",
                 private=bool(goprivate) and match_prefix_patterns(goprivate, m.path),
             )

@@ -59,6 +59,9 @@ class ProxyClient:
                 return self._one(spec, attempt, module)
             except FetchError as exc:
                 not_found = isinstance(exc, NotFoundError)
+                if spec.url == DIRECT and best is not None:
+                    # Say what the proxies answered before the list fell through to direct.
+                    exc = DirectUnavailableError(f"{exc} (before that: {best})")
                 if spec.url == DIRECT or (
                     spec.url == NOPROXY and isinstance(exc, DirectUnavailableError)
                 ):

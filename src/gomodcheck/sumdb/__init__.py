@@ -1,6 +1,13 @@
 """The checksum-database client: configuration, remote access, verified state, and lookups."""
 
-from gomodcheck.sumdb.client import MAX_LOOKUP, Client, NotInDatabaseError, OfflineError, Remote
+from gomodcheck.sumdb.client import (
+    MAX_LOOKUP,
+    Client,
+    InvalidModuleError,
+    NotInDatabaseError,
+    OfflineError,
+    Remote,
+)
 from gomodcheck.sumdb.config import (
     KNOWN_GOSUMDB,
     SUM_GOLANG_ORG_KEY,
@@ -18,6 +25,7 @@ __all__ = [
     "SUM_GOLANG_ORG_KEY",
     "Client",
     "HttpRemote",
+    "InvalidModuleError",
     "MemoryState",
     "NotInDatabaseError",
     "OfflineError",

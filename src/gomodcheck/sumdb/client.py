@@ -31,12 +31,14 @@ from gomodcheck.tlog import (
     Tile,
     TileHashReader,
     Tree,
+    audit_path,
     check_tree,
     format_hash,
     parse_record,
     parse_tree,
     prove_tree,
     record_hash,
+    run_audit_path,
     stored_hash_index,
     tree_hash,
 )
@@ -55,6 +57,10 @@ class Remote(Protocol):
 
 class NotInDatabaseError(NotFoundError):
     """The database answered that it has no record of this module version (404 or 410)."""
+
+
+class InvalidModuleError(NotInDatabaseError):
+    """The path or version cannot be in any checksum database: it is not a valid one."""
 
 
 class OfflineError(FetchError):
@@ -94,7 +100,7 @@ def _lookup_path(path: str, version: str) -> str:
         epath = escape_path(path)
         evers = escape_version(version.removesuffix("/go.mod"))
     except ValueError as exc:
-        raise VerificationError(f"{path}@{version}: {exc}") from None
+        raise InvalidModuleError(f"{path}@{version}: {exc}") from None
     return f"/lookup/{epath}@{evers}"
 
 
@@ -126,6 +132,8 @@ class Client:
         # tree, so they are not checked twice.
         self._verified: dict[Tile, bytes] = {}
         self._readers: dict[Tree, TileHashReader] = {}
+        # Inner levels of full leaf tiles authenticated in this process (for audit paths).
+        self._levels: dict[Tile, list[bytes]] = {}
         self._accepted: dict[bytes, Tree] = {}
         # Prefetched, unverified answers by remote path; each is used at most once.
         self._stash: dict[str, bytes] = {}
@@ -168,7 +176,7 @@ class Client:
         for path, version in modules:
             try:
                 wanted[self._lookup_path(path, version)] = None
-            except VerificationError:
+            except InvalidModuleError:
                 continue
         cached = self._cached_keys([self.name + rp for rp in wanted])
         paths = [rp for rp in wanted if self.name + rp not in cached]
@@ -386,19 +394,43 @@ class Client:
     # Records and tiles.
 
     def _check_record(self, record_id: int, text: bytes, tree: Tree) -> None:
-        """Prove the record is leaf record_id of tree (an accepted tree)."""
+        """Prove the record is leaf record_id of tree (an accepted tree).
+
+        The first proof goes through the record's tile, authenticated against its parent tile;
+        for a full tile we then keep the record's audit path within it (the sibling hashes). Later
+        runs fold that path up to the tile's root and compare with the authenticated parent:
+        the same proof, without hashing the whole tile again. A damaged path simply fails to
+        match, and the full proof runs instead.
+        """
         if record_id < 0 or record_id >= tree.n:
             raise VerificationError(f"cannot validate record {record_id} in tree of size {tree.n}")
-        got = self._reader(tree).read_hashes([stored_hash_index(0, record_id)])[0]
-        if got != record_hash(text):
+        h = self.tile_height
+        leaf = record_hash(text)
+        tile_n, j = record_id >> h, record_id & ((1 << h) - 1)
+        full = tile_n < tree.n >> h
+        path_key = f"{self.name}/path/{h}/{record_id}"
+        reader = self._reader(tree)
+        if full:
+            stored = self._read_cache(path_key)
+            if stored is not None and len(stored) == h * HASH_SIZE:
+                path = [stored[k * HASH_SIZE : (k + 1) * HASH_SIZE] for k in range(h)]
+                root = reader.read_hashes([stored_hash_index(h, tile_n)])[0]
+                if run_audit_path(leaf, j, path) == root:
+                    return
+        if reader.read_hashes([stored_hash_index(0, record_id)])[0] != leaf:
             raise VerificationError("cannot authenticate record data in server response")
+        if full:
+            with self._lock:
+                levels = self._levels.get(Tile(h, 0, tile_n, 1 << h))
+            if levels is not None:
+                self._write_cache(path_key, b"".join(audit_path(levels, j)))
 
     def _reader(self, tree: Tree) -> TileHashReader:
         """The hash reader of an accepted tree; it checks the tree's root once, then reuses it."""
         with self._lock:
             reader = self._readers.get(tree)
             if reader is None:
-                reader = TileHashReader(tree, _TileReader(self), self._verified)
+                reader = TileHashReader(tree, _TileReader(self), self._verified, self._levels)
                 self._readers[tree] = reader
         return reader
 

@@ -8,6 +8,8 @@ See https://research.swtch.com/tlog#tiling_a_log.
 from __future__ import annotations
 
 import hashlib
+import operator
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -114,21 +116,46 @@ def tile_for_index(h: int, index: int) -> Tile:
     return _tile_for_index(h, index)[0]
 
 
-def _tile_hash(data: bytes) -> bytes:
-    """The subtree hash over the 2**k hashes in data, hashed level by level.
+def tile_levels(data: bytes) -> list[bytes]:
+    """Every level of the subtree over the 2**k hashes in data: [data, ..., root].
 
-    Siblings are adjacent in data, so each node hashes one 64-byte slice: this is the hot loop
-    of verifying tiles, kept to one hashlib call per node.
+    This is the hot loop of verifying tiles. Siblings are adjacent in data, so each node hashes
+    0x01 plus one 64-byte slice; the slices are cut by a regular expression and hashed through
+    map(), which keeps the per-node work in C (about twice as fast as a comprehension).
     """
-    sha256 = hashlib.sha256
+    levels = [data]
     while len(data) > HASH_SIZE:
-        data = b"".join(
-            [
-                sha256(b"\x01" + data[i : i + 2 * HASH_SIZE]).digest()
-                for i in range(0, len(data), 2 * HASH_SIZE)
-            ]
-        )
-    return data
+        pairs = _PAIRS.findall(data)
+        data = b"".join(map(_DIGEST, map(hashlib.sha256, map(_NODE_PREFIX, pairs))))
+        levels.append(data)
+    return levels
+
+
+_PAIRS = re.compile(b"(?s).{%d}" % (2 * HASH_SIZE))
+_NODE_PREFIX = b"\x01".__add__
+_DIGEST = operator.methodcaller("digest")
+
+
+def _tile_hash(data: bytes) -> bytes:
+    """The subtree hash over the 2**k hashes in data."""
+    return tile_levels(data)[-1]
+
+
+def audit_path(levels: Sequence[bytes], j: int) -> list[bytes]:
+    """The sibling hashes from leaf j up to the root of a subtree given by tile_levels()."""
+    path = []
+    for k, level in enumerate(levels[:-1]):
+        sib = (j >> k) ^ 1
+        path.append(level[sib * HASH_SIZE : (sib + 1) * HASH_SIZE])
+    return path
+
+
+def run_audit_path(leaf: bytes, j: int, path: Sequence[bytes]) -> bytes:
+    """The subtree root implied by leaf j's hash and its audit path."""
+    h = leaf
+    for k, sib in enumerate(path):
+        h = node_hash(sib, h) if (j >> k) & 1 else node_hash(h, sib)
+    return h
 
 
 def hash_from_tile(t: Tile, data: bytes, index: int) -> bytes:
@@ -208,13 +235,20 @@ class TileHashReader:
     """
 
     def __init__(
-        self, tree: Tree, reader: TileReader, known: Mapping[Tile, bytes] | None = None
+        self,
+        tree: Tree,
+        reader: TileReader,
+        known: Mapping[Tile, bytes] | None = None,
+        levels: dict[Tile, list[bytes]] | None = None,
     ) -> None:
         self.tree = tree
         self.reader = reader
         # Tiles authenticated earlier against a tree this one is proved consistent with. Their
         # content cannot differ in a consistent tree, so they need no second check.
         self.known: Mapping[Tile, bytes] = known if known is not None else {}
+        # If given, receives the inner levels of each full leaf tile it authenticates, from
+        # which a record's audit path within its tile costs nothing more.
+        self.levels = levels
         self._root_checked = False
         self._stx_plan: tuple[list[int], list[Tile], list[int]] | None = None
 
@@ -316,8 +350,11 @@ class TileHashReader:
                 raise ProofError(f"bad math in TileHashReader: lost parent of {tile.path()}")
             j = order[p]
             want = hash_from_tile(p, data[j], stored_hash_index(p.L * p.H, tile.N))
-            if want != _tile_hash(data[i]):
+            levels = tile_levels(data[i])
+            if want != levels[-1]:
                 raise ProofError("downloaded inconsistent tile")
+            if self.levels is not None and tile.L == 0:
+                self.levels[tile] = levels
 
         if unknown:
             self.reader.save_tiles(unknown, fetched)

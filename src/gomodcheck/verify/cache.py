@@ -20,7 +20,7 @@ from enum import StrEnum
 from pathlib import Path
 
 from gomodcheck import dirhash
-from gomodcheck.digestcache import DigestCache, DigestView, Entry, Identity, Known
+from gomodcheck.digestcache import DigestCache, DigestView, Entry, Identity, reader_view
 from gomodcheck.errors import InputError
 from gomodcheck.findings import Finding, Location, Report, Rule, Severity
 from gomodcheck.gosum import GoSum, parse_gosum
@@ -241,7 +241,7 @@ class _Task:
     root: Path
     module: ModuleVersion
     ref: GoSumRef
-    known: Known
+    db_path: Path | None
 
 
 @dataclass(frozen=True)
@@ -253,9 +253,10 @@ class _Done:
 
 
 def _run_task(task: _Task) -> _Done:
-    """One module, in a worker process: everything it needs travels with it."""
-    hasher = _Hasher(DigestView(task.known))
-    check = check_module(ModCache(task.root), hasher, task.module, task.ref)
+    """One module, in a worker process; the worker reads the digest database itself."""
+    cache = ModCache(task.root)
+    hasher = _Hasher(reader_view(task.db_path, _cache_prefixes(cache, task.module)))
+    check = check_module(cache, hasher, task.module, task.ref)
     return _Done(check, hasher.view.new, hasher.hashed, hasher.reused)
 
 
@@ -292,34 +293,34 @@ def verify_cache(
                     ln.column,
                     gosum.hashes(ln.path, ln.version, ln.is_gomod),
                 )
-    tasks = [
-        _Task(cache.root, mv, ref, digests.snapshot(_cache_prefixes(cache, mv)))
-        for mv, ref in zips.items()
-    ]
-    workers = jobs or min(8, os.cpu_count() or 1)
-    results: list[_Done] = []
+    tasks = [_Task(cache.root, mv, ref, digests.db_path) for mv, ref in zips.items()]
+    # Starting processes costs more than checking a handful of modules.
+    workers = jobs or (min(8, os.cpu_count() or 1) if len(tasks) >= 16 else 1)
     if workers == 1 or len(tasks) < 2:
         results_iter: Iterable[_Done] = map(_run_task, tasks)
         pool = None
     else:
         pool = ProcessPoolExecutor(max_workers=workers)
         results_iter = pool.map(_run_task, tasks, chunksize=4)
+    checks: list[ModuleCheck] = []
+    pending: list[Entry] = []
+    hashed = reused = 0
     try:
         for done in results_iter:
-            results.append(done)
+            checks.append(done.check)
+            hashed, reused = hashed + done.hashed, reused + done.reused
+            pending.extend(done.new)
+            if len(pending) >= 20_000:  # write as we go: memory stays flat on large caches
+                digests.store(pending)
+                pending = []
             if progress:
-                progress(len(results), len(tasks))
+                progress(len(checks), len(tasks))
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+    digests.store(pending)
     gomods = tuple(check_gomod(cache, mv, ref) for mv, ref in mods.items())
-    digests.store(e for d in results for e in d.new)
-    return CacheResult(
-        tuple(d.check for d in results),
-        gomods,
-        sum(d.hashed for d in results),
-        sum(d.reused for d in results),
-    )
+    return CacheResult(tuple(checks), gomods, hashed, reused)
 
 
 def read_gosums(directory: Path) -> list[GoSum]:

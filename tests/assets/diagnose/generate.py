@@ -486,6 +486,27 @@ def s_tls_mitm(lab: Lab) -> Outcome:
     return Outcome(out, "go mod download", "network", "tls-interception")
 
 
+def _with_latest(lab: Lab, name: str, latest: bytes) -> str:
+    """go mod download with a damaged saved tree head for sum.golang.org (golang/go#38348)."""
+    state = lab.gopath / "pkg" / "sumdb" / "sum.golang.org"
+    state.mkdir(parents=True, exist_ok=True)
+    (state / "latest").write_bytes(latest)
+    proj = lab.project(name, GOMOD_LIB, {"main.go": MAIN_GO})
+    return lab.go(proj, "mod", "download", "example.com/lib@v1.0.0", GOSUMDB=SUMDB, GONOSUMDB="<unset>")
+
+
+def s_sumdb_latest_zeroed(lab: Lab) -> Outcome:
+    out = _with_latest(lab, "latest_zero", b"\0" * 64)
+    return Outcome(out, "go mod download", "sumdb-misbehavior", "corrupt-local-sumdb-state")
+
+
+def s_sumdb_latest_badsig(lab: Lab) -> Outcome:
+    forged = ("go.sum database tree\n123\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n"
+              "\u2014 sum.golang.org Az3grhIQCI6R4nCu8Hkz7UhHm7AzjnODZb3IM2ug3dcBBB8I48lK3srAwKnUq1mYZKJ6xVp4eAA6kwwwXxUgKC3uaAw=\n")
+    out = _with_latest(lab, "latest_badsig", forged.encode())
+    return Outcome(out, "go mod download", "sumdb-misbehavior", "corrupt-local-sumdb-state")
+
+
 def s_refused(lab: Lab) -> Outcome:
     proj = lab.project("refused", GOMOD_LIB, {"main.go": MAIN_GO})
     out = lab.go(proj, "mod", "download", "example.com/lib@v1.0.0", GOPROXY="https://127.0.0.1:9")

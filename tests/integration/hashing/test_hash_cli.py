@@ -59,6 +59,8 @@ def test_directory_of_unknown_module_asks_for_module_flag(tmp_path: Path) -> Non
 def test_bad_input_exits_2_with_a_clear_message(tmp_path: Path) -> None:
     notzip = tmp_path / "x.zip"
     notzip.write_text("hello")
+    gomod = tmp_path / "v1.0.0.mod"
+    gomod.write_text("module example.com/m\n")
     cases = [
         (("hash", str(notzip)), "not a valid zip"),
         (("hash", str(tmp_path / "missing")), "no such file"),
@@ -66,6 +68,7 @@ def test_bad_input_exits_2_with_a_clear_message(tmp_path: Path) -> None:
         (("hash", str(tmp_path), "--module", "example.com/m@v1.0"), "not canonical"),
         (("hash", "--gomod", str(tmp_path)), "is a directory"),
         (("hash",), "give a module zip or directory"),
+        (("hash", str(gomod)), "use --gomod"),
     ]
     for args, message in cases:
         proc = run_cli(*args)

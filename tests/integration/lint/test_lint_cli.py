@@ -95,7 +95,7 @@ def test_malformed_workflow_is_reported_as_a_finding_not_a_crash(tmp_path: Path)
 
 
 def test_sarif_for_every_rule_is_valid_against_the_sarif_2_1_0_schema() -> None:
-    import jsonschema  # noqa: PLC0415 - only this test needs it
+    import jsonschema  # type: ignore[import-untyped]  # noqa: PLC0415 - only this test needs it
 
     assets = Path(__file__).resolve().parents[2] / "assets"
     schema = json.loads((assets / "sarif" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))

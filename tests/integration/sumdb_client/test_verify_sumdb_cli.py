@@ -212,3 +212,36 @@ def test_gosumdb_off_reports_every_line_as_not_covered(tmp_path: Path) -> None:
     code, report, _ = _verify(tmp_path, proj, _env(tmp_path, "x", GOSUMDB="off"))
     assert code == 0
     assert report["summary"]["skipped"] == 3  # type: ignore[index]
+
+
+def test_goinsecure_and_goflags_insecure_do_not_turn_checking_off(tmp_path: Path) -> None:
+    proj = _project(tmp_path, [f"example.com/m3 v1.0.0 {h1('tampered')}"])
+    with serve(_db()) as (url, _):
+        env = _env(tmp_path, url, GOINSECURE="*", GOFLAGS="-insecure")
+        code, report, _ = _verify(tmp_path, proj, env)
+    assert code == 1
+    assert report["summary"]["mismatch"] == 1  # type: ignore[index]
+
+
+def test_go_work_sum_lines_are_checked_too(tmp_path: Path) -> None:
+    proj = _project(tmp_path, GOOD)
+    (proj / "go.work.sum").write_text(f"example.com/m9 v1.0.0 {h1('wrong')}\n")
+    with serve(_db()) as (url, _):
+        code, report, _ = _verify(tmp_path, proj, _env(tmp_path, url))
+    assert code == 1
+    assert report["summary"]["lines checked"] == 4  # type: ignore[index]
+    assert "go.work.sum" in json.dumps(report["findings"])
+
+
+def test_security_error_text_names_both_trees(tmp_path: Path) -> None:
+    proj = _project(tmp_path, GOOD)
+    with serve(_db()) as (url, _):
+        assert _verify(tmp_path, proj, _env(tmp_path, url))[0] == 0
+    fork = FakeDB(height=8)
+    fork.fill(45, prefix="example.org/other")
+    (proj / "go.sum").write_text(f"example.org/other5 v1.0.0 {h1('zip5')}\n")
+    with serve(fork) as (url, _):
+        res = run_cli("verify", "--sumdb", str(proj), env=_env(tmp_path, url))
+    assert res.returncode == 1
+    assert res.stderr.startswith("SECURITY ERROR")
+    assert "tree#40 versus tree#45" in res.stderr

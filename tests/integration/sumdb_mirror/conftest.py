@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import REPO_ROOT
 from tests.integration.sumdb_mirror.support import XTEXT, go_env
 
 
@@ -36,3 +37,30 @@ def module_proxy(tmp_path_factory: pytest.TempPathFactory, gocache: Path) -> str
     if done.returncode != 0:
         pytest.fail(f"cannot download {XTEXT} through proxy.golang.org:\n{done.stderr}")
     return (root / "gopath" / "pkg" / "mod" / "cache" / "download").as_uri()
+
+
+@pytest.fixture(scope="session")
+def gosumcheck(
+    shared_gomodcache: Path, gocache: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """x/mod's gosumcheck (its own sumdb client), an independent judge of the mirror's answers.
+
+    Built once into tests/.cache (kept between runs, like the shared module cache).
+    """
+    go = shutil.which("go")
+    if go is None:
+        pytest.fail("the go command is not on PATH; these tests need it")
+    bindir = REPO_ROOT / "tests" / ".cache" / "bin" / "sumdb_mirror"
+    binary = bindir / "gosumcheck"
+    if binary.exists():
+        return binary
+    root = tmp_path_factory.mktemp("gosumcheck")
+    env = go_env(root, gocache, GOPROXY="https://proxy.golang.org", GOSUMDB="sum.golang.org",
+                 GOMODCACHE=str(shared_gomodcache), GOBIN=str(bindir))  # fmt: skip
+    done = subprocess.run(
+        [go, "install", "golang.org/x/mod/gosumcheck@v0.43.0"], cwd=root, env=env,
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    if done.returncode != 0 or not binary.exists():
+        pytest.fail(f"cannot build x/mod's gosumcheck:\n{done.stderr}")
+    return binary

@@ -4,8 +4,11 @@ from the mirror's store when the upstream is cut off."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 from pathlib import Path
 
+from tests.conftest import ASSETS, run_cli
 from tests.integration.sumdb_mirror.support import (
     SUM_GOLANG_ORG_KEY,
     XTEXT,
@@ -55,6 +58,13 @@ def test_go_command_reaches_mirror_through_goproxy_sumdb_route(
         # Module downloads were refused with 404, so the go command took them from the next
         # GOPROXY entry.
         assert any(p.startswith("/golang.org/x/text/@v/") and s == 404 for p, s in served)
+        # Our own client finds the database through the same GOPROXY and proves the go.sum.
+        verify_env = {"GOPROXY": mirror.url, "GOSUMDB": "sum.golang.org", "GONOSUMDB": "",
+                      "GOPRIVATE": "", "GOMODCHECK_STATE_DIR": str(tmp_path / "state")}  # fmt: skip
+        done_verify = run_cli("verify", "--sumdb", str(tmp_path / "go" / "project"),
+                              env=verify_env)  # fmt: skip
+        assert done_verify.returncode == 0, done_verify.stdout + done_verify.stderr
+        assert "verified: 2" in done_verify.stdout
 
 
 def test_go_command_verifies_from_mirror_store_with_upstream_cut_off(
@@ -80,3 +90,15 @@ def test_go_command_verifies_from_mirror_store_with_upstream_cut_off(
             assert mirror.get("/healthz").json()["alerts"] == 0
             # What was never verified is not served, whatever the reason.
             assert mirror.get("/lookup/golang.org/x/mod@v0.14.0").status_code in (502, 503)
+
+
+def test_x_mod_gosumcheck_accepts_the_mirrors_answers(tmp_path: Path, gosumcheck: Path) -> None:
+    gosum = ASSETS / "sumdb_mirror" / "nats-server.go.sum"
+    with MirrorProcess(tmp_path / "mirror.db", tmp_path / "mirror.log") as mirror:
+        done = subprocess.run(
+            [str(gosumcheck), "-u", mirror.url, str(gosum)], capture_output=True, text=True,
+            timeout=300, check=False, env={"PATH": os.environ["PATH"], "GONOSUMDB": ""},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stdout + done.stderr
+        lookups = [a for a in mirror.access() if a["path"].startswith("/lookup/")]
+        assert len(lookups) == 12 and all(a["status"] == 200 for a in lookups)

@@ -144,8 +144,28 @@ def start_server(
     key_file: Path | None, db: Path | None, log: Path, *, upstream: str = "",
     lifetime: float = 300.0, extra: tuple[str, ...] = (), port: int = 0,
 ) -> RunningServer:
-    """Start `gomodcheck sumdb serve` on a free loopback port; it exits by itself after lifetime."""
-    port = port or free_port()
+    """Start `gomodcheck sumdb serve` on a free loopback port; it exits by itself after lifetime.
+
+    A port picked free can be taken by a parallel test before the server binds it; then the
+    server exits at once and we try another port."""
+    for attempt in range(3):
+        try:
+            return _start_server(key_file, db, log, upstream=upstream, lifetime=lifetime,
+                                 extra=extra, port=port or free_port())
+        except _PortTakenError:
+            if port or attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+class _PortTakenError(AssertionError):
+    pass
+
+
+def _start_server(
+    key_file: Path | None, db: Path | None, log: Path, *, upstream: str,
+    lifetime: float, extra: tuple[str, ...], port: int,
+) -> RunningServer:
     args = [
         sys.executable, "-m", "gomodcheck", "sumdb", "serve",
         "--listen", f"127.0.0.1:{port}", "--lifetime", str(lifetime), *extra,
@@ -160,7 +180,10 @@ def start_server(
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise AssertionError(f"server exited with {proc.returncode}:\n{log.read_text()}")
+            text = log.read_text()
+            if "address already in use" in text.lower():
+                raise _PortTakenError(f"port {port} taken")
+            raise AssertionError(f"server exited with {proc.returncode}:\n{text}")
         with contextlib.suppress(OSError):
             status, _ = server.get("/healthz", timeout=2)
             if status == 200:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gomodcheck.errors import ParseError
-from gomodcheck.lint import parse_file
+from gomodcheck.lint import lint_paths, parse_file
 from gomodcheck.lint.model import Kind
 
 _PATHS = {
@@ -79,3 +81,13 @@ def test_parsers_never_raise_anything_but_parse_error(kind: Kind, pieces: list[s
         assert 1 <= command.span.line <= len(lines)
     for setting in parsed.settings:
         assert 1 <= setting.span.line <= len(lines)
+
+
+def test_an_unreadable_file_is_reported_and_the_rest_still_linted(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").symlink_to(tmp_path / "missing")
+    (tmp_path / "build.sh").write_text("export GOSUMDB=off\n", encoding="utf-8")
+    report = lint_paths([tmp_path])
+    assert [(f.rule_id, f.location.file if f.location else "") for f in report.findings] == [
+        ("GMC-L000", "Dockerfile"),
+        ("GMC-L001", "build.sh"),
+    ]

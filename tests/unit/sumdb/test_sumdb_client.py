@@ -243,3 +243,39 @@ def test_empty_tree_note_cannot_prove_any_record() -> None:
     db.override["/lookup/example.com/m1@v1.0.0"] = format_record(1, db.records[1]) + msg
     with pytest.raises(VerificationError, match="cannot validate record"):
         _client(db).lookup("example.com/m1", "v1.0.0")
+
+
+def test_warm_lookups_use_the_stored_audit_path_and_need_no_leaf_tiles() -> None:
+    db = FakeDB(height=2)
+    db.fill(40)
+    state = MemoryState()
+    _client(db, state).lookup("example.com/m5", "v1.0.0")
+    assert "localhost.test/path/2/5" in state.cache
+    # Drop the record's leaf tile: the audit path alone proves it against the parent tile.
+    leaf_keys = [k for k in state.cache if "/tile/2/0/" in k]
+    assert leaf_keys
+    for k in leaf_keys:
+        del state.cache[k]
+    offline = Client(VKEY, None, state, tile_height=2)
+    assert offline.lookup("example.com/m5", "v1.0.0") == [f"example.com/m5 v1.0.0 {h1('zip5')}"]
+
+
+def test_tampered_cache_is_caught_even_with_a_stored_audit_path() -> None:
+    db = FakeDB(height=2)
+    db.fill(40)
+    state = MemoryState()
+    _client(db, state).lookup("example.com/m5", "v1.0.0")
+    key = "localhost.test/lookup/example.com/m5@v1.0.0"
+    state.cache[key] = state.cache[key].replace(h1("zip5").encode(), h1("evil").encode())
+    with pytest.raises(VerificationError, match="cannot authenticate record"):
+        Client(VKEY, None, state, tile_height=2).lookup("example.com/m5", "v1.0.0")
+
+
+def test_damaged_audit_path_falls_back_to_the_full_proof() -> None:
+    db = FakeDB(height=2)
+    db.fill(40)
+    state = MemoryState()
+    _client(db, state).lookup("example.com/m5", "v1.0.0")
+    state.cache["localhost.test/path/2/5"] = bytes(64)
+    offline = Client(VKEY, None, state, tile_height=2)
+    assert offline.lookup("example.com/m5", "v1.0.0") == [f"example.com/m5 v1.0.0 {h1('zip5')}"]

@@ -187,3 +187,25 @@ def test_tile_beyond_the_verified_tree_is_not_found(tmp_path: Path) -> None:
     with pytest.raises(NotFoundError):
         mirror.tile("tile/8/0/000.p/200")
     assert tlog.parse_tile_path("tile/8/0/000.p/200").W == 200
+
+
+def test_parallel_lookups_of_one_new_module_ask_the_upstream_once(tmp_path: Path) -> None:
+    from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415
+
+    log = honest()
+    remote = LogRemote(log)
+    mirror = open_mirror(tmp_path / "m.db", remote)
+    mirror.latest()
+    slow = remote.read
+
+    def read(path: str, *, max_size: int) -> bytes:
+        import time  # noqa: PLC0415
+
+        time.sleep(0.05)  # hold the first caller so the others arrive while it is in flight
+        return slow(path, max_size=max_size)
+
+    remote.read = read  # type: ignore[method-assign]
+    with ThreadPoolExecutor(16) as pool:
+        answers = list(pool.map(lambda _: mirror.lookup(XTEXT), range(32)))
+    assert set(answers) == {log.answer(f"/lookup/{XTEXT}")}
+    assert remote.paths.count(f"/lookup/{XTEXT}") == 1

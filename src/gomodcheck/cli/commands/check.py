@@ -106,6 +106,7 @@ def command(  # noqa: PLR0917 - click passes every option positionally
         from gomodcheck.store import state_dir  # noqa: PLC0415
 
         options.cache = ScanCache(state_dir() / "scan-cache.sqlite")
+        sources.cache = options.cache
     report = run_check(root, options)
     if options.cache is not None:
         options.cache.save()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 import click
@@ -106,5 +107,7 @@ def command(path: str | None, module_spec: str | None, gomod_file: str | None) -
         raise UsageError(
             "--module applies to a directory; a zip's names already carry PATH@VERSION/"
         )
+    if target.suffix == ".mod" and not zipfile.is_zipfile(target):
+        raise UsageError(f"{path} looks like a go.mod file: use --gomod {path}")
     click.echo(dirhash.hash_zip(target))
     return 0

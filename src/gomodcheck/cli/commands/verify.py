@@ -31,9 +31,12 @@ def run_cache(
         raise UsageError(str(exc)) from exc
     if not mc.root.is_dir():
         raise UsageError(f"module cache {mc.root} does not exist (set GOMODCACHE or --gomodcache)")
+    from gomodcheck.cli.progress import progress_bar  # noqa: PLC0415
+
     digests = DigestCache(default_path() if hash_cache else None)
     try:
-        result = vcache.verify_cache(gosums, mc, digests, jobs=jobs)
+        with progress_bar("hashing the module cache") as progress:
+            result = vcache.verify_cache(gosums, mc, digests, jobs=jobs, progress=progress)
     finally:
         digests.close()
     report.inputs.extend(g.filename for g in gosums)

@@ -195,6 +195,8 @@ def _run(parsed: ParsedFile, ins: _Instruction, context: str, order: int, stage:
     k = 0
     while k < len(tokens) and tokens[k].text.startswith("--"):
         flag = tokens[k]
+        if flag.text == "--network=none":
+            parsed.offline_hints.append(ins.args.span(flag.start, flag.end))
         if flag.text.startswith("--mount=") and "type=bind" in flag.text:
             options = dict(part.partition("=")[::2] for part in flag.text[8:].split(","))
             source = options.get("source") or options.get("src") or ""

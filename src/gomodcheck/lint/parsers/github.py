@@ -46,7 +46,9 @@ def _steps(
         parsed.settings.extend(y.env_settings(y.get(step, "env"), "env", context, order))
         run = y.get(step, "run")
         if y.is_str(run):
-            facts = parse_script(y.scalar_map(run, lines), context, order)
+            workdir = y.text(y.get(step, "working-directory")).strip()
+            workdir = "" if workdir in (".", "./", "${{ github.workspace }}") else workdir
+            facts = parse_script(y.scalar_map(run, lines), context, order, workdir)
             parsed.commands.extend(facts.commands)
             parsed.settings.extend(facts.settings)
         uses = y.get(step, "uses")
