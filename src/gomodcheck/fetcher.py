@@ -135,7 +135,7 @@ class HttpFetcher:
         raise AssertionError("unreachable")
 
     def fetch_many(
-        self, urls: Sequence[str], max_sizes: Sequence[int], *, workers: int = 16
+        self, urls: Sequence[str], max_sizes: Sequence[int], *, workers: int = 32
     ) -> list[bytes | FetchError]:
         """Fetch many URLs: pipelined over a few connections for plain HTTP, else concurrently.
 

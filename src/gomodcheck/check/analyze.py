@@ -102,7 +102,11 @@ def _tidy_roots(main: MainModule, load: LoadResult) -> list[ModuleVersion]:
 
 
 def _complete_tidy_roots(
-    main: MainModule, load: LoadResult, roots: list[ModuleVersion], sources: ModuleSources
+    main: MainModule,
+    load: LoadResult,
+    roots: list[ModuleVersion],
+    sources: ModuleSources,
+    current: ModuleGraph,
 ) -> tuple[list[ModuleVersion], ModuleGraph]:
     """tidyPrunedRoots: walk outwards from "all" one import depth at a time; a package whose
     module the current tidy graph selects below the loaded version makes that module a root."""
@@ -110,7 +114,10 @@ def _complete_tidy_roots(
     pkgs = load.packages
     queue: list[tuple[str, bool]] = [(p.path, False) for p in pkgs.values() if p.in_all]
     queued = set(queue)
-    graph = _load_graph_or_fail(main, sources, roots=list(by_path.values()), pruned=True)
+    if set(by_path.values()) == set(main.requires):
+        graph = current  # go.mod already lists exactly these roots (the tidy case)
+    else:
+        graph = _load_graph_or_fail(main, sources, roots=list(by_path.values()), pruned=True)
     while queue:
         prev, queue = queue, []
         added = False
@@ -215,7 +222,9 @@ def analyze(root: Path, sources: ModuleSources, cache: ScanCache | None = None) 
     tidy_graph = graph
     tidy_main = main
     if graph.pruned and not load.unresolved:
-        troots, tidy_graph = _complete_tidy_roots(main, load, _tidy_roots(main, load), sources)
+        troots, tidy_graph = _complete_tidy_roots(
+            main, load, _tidy_roots(main, load), sources, graph
+        )
         tidy_requires = sorted(
             (TidyRequirement(m.path, m.version, m.path not in load.direct) for m in troots),
             key=lambda t: t.path,

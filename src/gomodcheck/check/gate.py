@@ -118,7 +118,11 @@ def run_check(root: Path, options: CheckOptions) -> Report:
         _check_requirements(report, analysis, gomod_path)
         _check_retractions(report, analysis, gomod_path)
         _check_sums(report, analysis, gosum_path, options.sources)
-        report.summary["modules in graph"] = len(analysis.graph.build_list()) - 1
+        report.summary["modules in graph"] = sum(
+            1
+            for m in analysis.graph.build_list()
+            if m.version and m.path not in ("go", "toolchain")
+        )
         report.summary["packages loaded"] = len(analysis.load.packages)
         report.summary["go.sum lines required"] = len(analysis.required)
     main_imports = None
@@ -390,12 +394,23 @@ def _line_of(gomod: GoModFile, path: str) -> tuple[int, int]:
 def _check_requirements(report: Report, a: Analysis, gomod_path: Path) -> None:
     for importer, paths in sorted(a.load.unresolved.items()):
         for p in sorted(set(paths)):
+            pkg = a.load.packages.get(p)
+            err = pkg.error if pkg is not None and pkg.error else "no required module provides"
+            if err.startswith("no required module"):
+                msg = (
+                    f"{importer}: no required module provides package {p}; to add it:\n\tgo get {p}"
+                )
+                fixes: tuple[str, ...] = (f"go get {p}", "go mod tidy")
+            else:
+                msg = f"{importer}: {err}"
+                fixes = ("go mod tidy",)
             _add(
                 report,
                 rules.GOMOD_MISSING_REQUIRE,
-                f"{importer}: no required module provides package {p}; to add it:\n\tgo get {p}",
+                msg,
                 _loc(gomod_path),
-                fix_commands=(f"go get {p}", "go mod tidy"),
+                evidence=("go mod tidy looks the package up on the module proxy (network)",),
+                fix_commands=fixes,
                 properties={"package": p},
             )
     if a.tidy_requires is None:

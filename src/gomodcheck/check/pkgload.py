@@ -44,7 +44,7 @@ class LoadResult:
     packages: dict[str, Package]
     # Modules whose source was needed but is not available: module -> a package that needed it.
     missing_sources: dict[ModuleVersion, str]
-    # Main-module packages -> imports that no module in the graph provides.
+    # Importing package -> imports that no module in the graph provides (or ambiguously).
     unresolved: dict[str, list[str]]
     direct: set[str]
 
@@ -208,9 +208,9 @@ def load_all(loader: Loader) -> LoadResult:
             queue.append((imp, pkg.in_all, path))
         if pkg.module is None:
             if pkg.error and importer:
-                owner = pkgs.get(importer)
-                if owner is not None and owner.module is not None and owner.module.version == "":
-                    unresolved.setdefault(importer, []).append(path)
+                # Tidy would look such a package up on the network (or fail on ambiguity),
+                # whoever imports it: the main module, a dependency, or a dependency's test.
+                unresolved.setdefault(importer, []).append(path)
             continue
         # Tests: of every package in "all" (tidy sets LoadTests); their imports are in "all" only
         # for main-module packages, or for every package before go 1.16.

@@ -428,8 +428,8 @@ CLASSIFIERS: tuple[Callable[[Block], Failure | None], ...] = (
     _misbehavior,
     _mismatch,
     _zip_rejected,
+    _bad_env,  # before toolchain: a toolchain download can fail on a bad GOSUMDB
     _toolchain,
-    _bad_env,
     _missing,
     _updates,
     _malformed,

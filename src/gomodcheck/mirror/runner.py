@@ -7,8 +7,6 @@ import logging
 import signal
 import sys
 import threading
-from dataclasses import dataclass
-from pathlib import Path
 from types import FrameType
 from typing import Any
 
@@ -16,32 +14,10 @@ from gomodcheck.errors import FetchError, GomodcheckError, UsageError
 from gomodcheck.fetcher import FetchPolicy, HttpFetcher
 from gomodcheck.mirror.alerts import AlertLog
 from gomodcheck.mirror.app import AccessLog, build_app
+from gomodcheck.mirror.config import MirrorConfig
 from gomodcheck.mirror.service import Mirror, MirrorSettings, open_store
 from gomodcheck.server.runner import MAX_HEAD_BYTES, HeaderDeadlineProtocol, JsonFormatter
-from gomodcheck.sumdb import SUM_GOLANG_ORG_KEY, HttpRemote, SumdbConfig
-
-DEFAULT_UPSTREAM = "https://proxy.golang.org/sumdb/sum.golang.org"
-
-
-@dataclass(frozen=True)
-class MirrorConfig:
-    db: Path
-    listen: str = "127.0.0.1:8080"
-    key: str = SUM_GOLANG_ORG_KEY
-    upstream: str = DEFAULT_UPSTREAM
-    offline: bool = False
-    latest_interval: float = 5.0
-    header_timeout: float = 10.0
-    keep_alive: int = 5
-    graceful_shutdown: float = 10.0
-    access_log: bool = True
-
-    @property
-    def host_port(self) -> tuple[str, int]:
-        host, sep, port = self.listen.rpartition(":")
-        if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
-            raise UsageError(f"--listen {self.listen!r}: want HOST:PORT, e.g. 127.0.0.1:8080")
-        return host.strip("[]") or "127.0.0.1", int(port)
+from gomodcheck.sumdb import HttpRemote, SumdbConfig
 
 
 class _MirrorFormatter(JsonFormatter):

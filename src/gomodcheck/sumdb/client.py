@@ -10,6 +10,8 @@ The client does no I/O itself: it reads through a Remote and keeps state in a St
 
 from __future__ import annotations
 
+import concurrent.futures
+import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
@@ -46,6 +48,7 @@ from gomodcheck.tlog import (
 MAX_LOOKUP = 1 << 20  # a lookup is a few lines of record plus a signed note
 MAX_LATEST = 64 << 10
 _PAST, _NOW, _FUTURE = 1, 2, 3
+_MERGE_WORKERS = 8
 T = TypeVar("T")
 
 
@@ -93,6 +96,14 @@ class _Once:
                 fut.set_exception(exc)
         result: T = fut.result()  # type: ignore[assignment]
         return result
+
+
+def _tree_size(note: bytes) -> int:
+    """The size a (not yet verified) signed tree head claims, for ordering only."""
+    try:
+        return parse_tree(note.split(b"\n\n", 1)[0] + b"\n").n
+    except MalformedError:
+        return -1
 
 
 def _lookup_path(path: str, version: str) -> str:
@@ -195,28 +206,40 @@ class Client:
                     except MalformedError:
                         continue
                     by_note.setdefault(note, []).append(record_id)
-        for note, ids in by_note.items():
-            try:
-                tree = self._merge(note)
-            except GomodcheckError:
-                continue  # lookup() will meet the same problem and report it
-            reader = self._reader(tree)
-            indexes = [stored_hash_index(0, i) for i in ids if 0 <= i < tree.n]
-            try:
-                planned = reader.plan(indexes)
-            except GomodcheckError:
-                continue
-            keys = {t: self._tile_keys(t) for t in planned}
-            cached = self._cached_keys([k for ks in keys.values() for k in ks])
-            tiles = [t for t in planned if not any(k in cached for k in keys[t])]
-            with self._lock:
-                self._absent.update(k for t in tiles for k in keys[t])
-            tile_paths = [f"/{t.path()}" for t in tiles]
-            got = read_many(tile_paths, [t.W * HASH_SIZE for t in tiles])
-            with self._lock:
-                for tp, answer in zip(tile_paths, got, strict=True):
-                    if isinstance(answer, bytes):
-                        self._stash[tp] = answer
+        # The newest tree head first (it becomes the tree every record is proved in), then the
+        # others, each proved a prefix of it, concurrently: each proof is a few tile reads.
+        notes = sorted(by_note, key=_tree_size, reverse=True)
+        if not notes:
+            return
+        try:
+            self._merge(notes[0])
+        except GomodcheckError:
+            return  # lookup() will meet the same problem and report it
+        if len(notes) > 1:
+            with concurrent.futures.ThreadPoolExecutor(_MERGE_WORKERS) as pool:
+                list(pool.map(self._try_merge, notes[1:]))
+        tree = self.latest[0]
+        ids = [i for group in by_note.values() for i in group]
+        indexes = sorted({stored_hash_index(0, i) for i in ids if 0 <= i < tree.n})
+        try:
+            planned = self._reader(tree).plan(indexes)
+        except GomodcheckError:
+            return
+        keys = {t: self._tile_keys(t) for t in planned}
+        cached = self._cached_keys([k for ks in keys.values() for k in ks])
+        tiles = [t for t in planned if not any(k in cached for k in keys[t])]
+        with self._lock:
+            self._absent.update(k for t in tiles for k in keys[t])
+        tile_paths = [f"/{t.path()}" for t in tiles]
+        got = read_many(tile_paths, [t.W * HASH_SIZE for t in tiles])
+        with self._lock:
+            for tp, answer in zip(tile_paths, got, strict=True):
+                if isinstance(answer, bytes):
+                    self._stash[tp] = answer
+
+    def _try_merge(self, note: bytes) -> None:
+        with contextlib.suppress(GomodcheckError):
+            self._merge(note)
 
     def _tile_keys(self, tile: Tile) -> tuple[str, ...]:
         full = Tile(tile.H, tile.L, tile.N, 1 << tile.H)
@@ -268,8 +291,10 @@ class Client:
             record_id, text, tree_msg = parse_record(data)
         except MalformedError:
             raise VerificationError(f"{remote_path}: malformed record data") from None
-        tree = self._merge(tree_msg)
-        self._check_record(record_id, text, tree)
+        self._merge(tree_msg)
+        # Proved in the newest accepted tree (as x/mod does): every accepted tree is a prefix of
+        # it, and one tree means one set of tiles for all records.
+        self._check_record(record_id, text, self.latest[0])
         if not from_cache:
             self._write_cache(key, data)
         return text

@@ -471,6 +471,8 @@ def to_report(result: CacheResult, report: Report, *, max_files: int = 50) -> Re
                 lines.append(f"... and {len(c.dir_changes) - max_files} more")
             if not c.dir_changes and c.zip_hash is None:
                 lines.append("no zip in the cache to compare file by file")
+            elif c.zip_modified:
+                lines.append("the zip was modified too: files above are compared with it")
             summary = _change_summary(c.dir_changes)
             add(
                 "CACHE002",

@@ -262,6 +262,9 @@ def to_report(
         else:
             message = f"{subject}: not in the verified cache (offline)"
         severity = rule.default_severity
+        if r.status is Status.SKIPPED and r.reason == "GOSUMDB=off":
+            # Not a scoped exemption but checking turned off for everything: worth a warning.
+            severity = Severity.WARNING
         report.add(
             Finding(
                 rule.id,

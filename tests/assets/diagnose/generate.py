@@ -39,6 +39,11 @@ class Outcome:
     cause: str
 
 
+def _build_cache(root: Path) -> str:
+    found = subprocess.run(["go", "env", "GOCACHE"], capture_output=True, text=True, check=False).stdout.strip()
+    return found if found and found != "off" else str(root / "gocache")
+
+
 class Lab:
     """A scratch GOPATH, module cache and file:// proxy holding a few example modules."""
 
@@ -51,7 +56,8 @@ class Lab:
             "HOME": str(root / "home"),
             "GOPATH": str(self.gopath),
             "GOMODCACHE": str(self.gopath / "pkg" / "mod"),
-            "GOCACHE": str(root / "gocache"),
+            # A shared build cache keeps repeated runs fast; it never affects module state.
+            "GOCACHE": _build_cache(root),
             "GOENV": str(root / "goenv"),
             "GOPROXY": self.proxy.as_uri(),
             "GONOSUMDB": "example.com",
@@ -438,6 +444,7 @@ def _sumdb_answer(lab: Lab, module: str, status: int, body: str) -> str:
         )
     finally:
         server.shutdown()
+        server.server_close()
 
 
 def s_sumdb_private(lab: Lab) -> Outcome:
@@ -473,6 +480,7 @@ def s_proxy_unknown_revision(lab: Lab) -> Outcome:
         out = lab.go(proj, "mod", "download", f"{mod}@v1.2.3", GOPROXY=url)
     finally:
         server.shutdown()
+        server.server_close()
     return Outcome(out, f"go mod download {mod}@v1.2.3", "not-found", "unknown-revision")
 
 
@@ -483,6 +491,7 @@ def s_tls_mitm(lab: Lab) -> Outcome:
         out = lab.go(proj, "mod", "download", "example.com/lib@v1.0.0", GOPROXY=url)
     finally:
         server.shutdown()
+        server.server_close()
     return Outcome(out, "go mod download", "network", "tls-interception")
 
 

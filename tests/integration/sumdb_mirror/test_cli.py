@@ -46,3 +46,20 @@ def test_mirror_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
     with mirror:
         assert mirror.get("/healthz").json()["offline"] is True
     assert mirror.proc is not None and mirror.proc.returncode == 0
+
+
+def test_mirror_reads_settings_from_a_config_file_and_flags_override_them(
+    tmp_path: Path,
+) -> None:
+    from tests.integration.sumdb_mirror.support import MirrorProcess  # noqa: PLC0415
+
+    config = tmp_path / "gomodcheck.toml"
+    config.write_text(
+        '[sumdb.mirror]\noffline = true\nlatest-interval = 1\nupstream = "http://x"\n'
+    )
+    with MirrorProcess(tmp_path / "m.db", tmp_path / "m.log", "--config", str(config)) as mirror:
+        assert mirror.get("/healthz").json()["offline"] is True
+    config.write_text("[sumdb.mirror]\nofline = true\n")
+    done = run_cli("sumdb", "mirror", "--config", str(config), "--db", str(tmp_path / "m.db"))
+    assert done.returncode == 2
+    assert "unknown setting 'ofline'" in done.stderr

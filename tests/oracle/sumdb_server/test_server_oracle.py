@@ -73,8 +73,13 @@ def servers(go_bin: str, shared_gomodcache: Path,
     ours = fixtures.start_server(key_file, tmp / "log.db", tmp / "server.log")
     try:
         ref_url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        while _get(ref_url + "/latest")[0] != 200:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if _get(ref_url + "/latest")[0] == 200:
+                    break
+            except OSError:  # still building its log in memory
+                pass
             assert time.monotonic() < deadline, "reference server did not start"
             assert ref.poll() is None, "reference server exited"
             time.sleep(0.1)

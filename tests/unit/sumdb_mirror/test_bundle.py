@@ -111,3 +111,18 @@ def test_export_refuses_lines_the_database_does_not_prove(tmp_path: Path) -> Non
     wrong = filler(3).replace(b"h1:", b"h1:X", 1)
     with pytest.raises(VerificationError, match="filler3"):
         _export(log, wrong)
+
+
+def test_importing_again_or_an_older_bundle_later_keeps_the_newest_tree(tmp_path: Path) -> None:
+    old, new = _log(40), _log(40)
+    for i in range(300):
+        new.append(filler(1000 + i))
+    store = SqliteState(tmp_path / "store.db")
+    first = _export(old, XTEXT_RECORD, filler(7))
+    import_bundle(first, VKEY, store)
+    again = import_bundle(first, VKEY, store)
+    assert not again.advanced
+    import_bundle(_export(new, filler(1299), since=old), VKEY, store)
+    older = import_bundle(first, VKEY, store)  # proved against the newer stored tree
+    assert not older.advanced
+    assert store.read_latest("fake.sumdb.test") == new.note()

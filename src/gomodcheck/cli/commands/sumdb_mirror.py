@@ -6,61 +6,51 @@ from pathlib import Path
 
 import click
 
-from gomodcheck.sumdb.config import SUM_GOLANG_ORG_KEY
-
 
 @click.command(name="mirror")
 @click.option(
-    "--listen", default="127.0.0.1:8080", show_default=True, help="HOST:PORT to listen on."
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML file with a [sumdb.mirror] table (flags override it).",
 )
+@click.option("--listen", help="HOST:PORT to listen on (default 127.0.0.1:8080).")
 @click.option(
     "--db",
     type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
     help="SQLite store of verified tree heads, lookups and tiles (created if missing; "
-    "`gomodcheck sumdb import --db` fills it from a bundle).",
+    "`gomodcheck sumdb import --db` fills it from a bundle). Default sumdb-mirror.db.",
 )
 @click.option(
     "--upstream",
-    default="https://proxy.golang.org/sumdb/sum.golang.org",
-    show_default=True,
-    help="Base URL of the checksum database to mirror.",
+    help="Base URL of the checksum database to mirror "
+    "(default https://proxy.golang.org/sumdb/sum.golang.org).",
+)
+@click.option("--key", help="Verifier key of the database (default: sum.golang.org's).")
+@click.option(
+    "--offline", is_flag=True, default=None, help="Never contact the upstream; serve the store."
 )
 @click.option(
-    "--key",
-    default=SUM_GOLANG_ORG_KEY,
-    show_default=True,
-    help="Verifier key of the database (its name is the key's first field).",
-)
-@click.option("--offline", is_flag=True, help="Never contact the upstream; serve the store only.")
-@click.option(
-    "--latest-interval",
-    type=float,
-    default=5.0,
-    show_default=True,
-    help="Seconds between upstream /latest fetches.",
+    "--latest-interval", type=float, help="Seconds between upstream /latest fetches (default 5)."
 )
 @click.option(
-    "--header-timeout",
-    type=float,
-    default=10.0,
-    show_default=True,
-    help="Seconds a client has to send its request headers.",
+    "--header-timeout", type=float, help="Seconds a client has to send its headers (default 10)."
 )
-@click.option("--no-access-log", is_flag=True, help="Do not log each request.")
+@click.option("--no-access-log", is_flag=True, default=None, help="Do not log each request.")
 @click.option(
     "--lifetime", type=float, default=0.0, hidden=True, help="Exit after this many seconds (tests)."
 )
 def command(
     *,
-    listen: str,
-    db: Path,
-    upstream: str,
-    key: str,
-    offline: bool,
-    latest_interval: float,
-    header_timeout: float,
-    no_access_log: bool,
+    config_file: Path | None,
+    listen: str | None,
+    db: Path | None,
+    upstream: str | None,
+    key: str | None,
+    offline: bool | None,
+    latest_interval: float | None,
+    header_timeout: float | None,
+    no_access_log: bool | None,
     lifetime: float,
 ) -> int:
     """Serve a checksum database, proving every note, lookup and tile before passing it on.
@@ -72,19 +62,18 @@ def command(
     upstream unreachable (or --offline) the verified store answers. Logs are JSON on stderr;
     /healthz reports the tree size and alerts.
     """
-    from gomodcheck.mirror.runner import MirrorConfig, serve  # noqa: PLC0415 - heavy imports
+    from gomodcheck.mirror.config import load_mirror_config  # noqa: PLC0415
+    from gomodcheck.mirror.runner import serve  # noqa: PLC0415 - heavy imports
 
-    if latest_interval < 0 or header_timeout <= 0:
-        raise click.UsageError("--latest-interval must be >= 0 and --header-timeout > 0")
-    config = MirrorConfig(
-        db=db,
-        listen=listen,
-        key=key.strip(),
-        upstream=upstream,
-        offline=offline,
-        latest_interval=latest_interval,
-        header_timeout=header_timeout,
-        access_log=not no_access_log,
-    )
-    serve(config, lifetime=lifetime)
+    overrides = {
+        "listen": listen,
+        "db": db,
+        "upstream": upstream,
+        "key": key.strip() if key else None,
+        "offline": offline,
+        "latest_interval": latest_interval,
+        "header_timeout": header_timeout,
+        "access_log": False if no_access_log else None,
+    }
+    serve(load_mirror_config(config_file, overrides), lifetime=lifetime)
     return 0

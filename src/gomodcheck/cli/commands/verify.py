@@ -44,7 +44,9 @@ def run_cache(
     report.summary["module cache"] = str(mc.root)
 
 
-def run_sumdb(report: Report, directory: Path, *, offline: bool) -> None:
+def run_sumdb(
+    report: Report, directory: Path, *, offline: bool, show_verified: bool = False
+) -> None:
     """The checksum-database source (engineer D's gomodcheck.verify.sumdb)."""
     from gomodcheck.goenv import GoEnv  # noqa: PLC0415
     from gomodcheck.verify import sumdb as vsumdb  # noqa: PLC0415
@@ -59,7 +61,7 @@ def run_sumdb(report: Report, directory: Path, *, offline: bool) -> None:
             files, client, gonosumdb=env.get("GONOSUMDB"), progress=progress
         )
     report.inputs.extend(name for name, _ in files if name not in report.inputs)
-    vsumdb.to_report(results, report)
+    vsumdb.to_report(results, report, include_verified=show_verified)
 
 
 @click.command(name="verify")
@@ -82,6 +84,11 @@ def run_sumdb(report: Report, directory: Path, *, offline: bool) -> None:
     "--offline",
     is_flag=True,
     help="Use only local state: the module cache and the verified sumdb cache.",
+)
+@click.option(
+    "--show-verified",
+    is_flag=True,
+    help="With --sumdb, also list each verified line (as a note), not only the problems.",
 )
 @click.option(
     "--gomodcache",
@@ -110,6 +117,7 @@ def command(  # noqa: PLR0917 - click passes every option by position
     use_cache: bool,
     use_sumdb: bool,
     offline: bool,
+    show_verified: bool,
     gomodcache: str | None,
     jobs: int,
     hash_cache: bool,
@@ -130,7 +138,7 @@ def command(  # noqa: PLR0917 - click passes every option by position
     if use_cache:
         run_cache(report, directory, gomodcache=gomodcache, jobs=jobs, hash_cache=hash_cache)
     if use_sumdb:
-        run_sumdb(report, directory, offline=offline)
+        run_sumdb(report, directory, offline=offline, show_verified=show_verified)
     return emit(report, output_format, fail_on)
 
 
