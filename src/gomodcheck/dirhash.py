@@ -24,6 +24,7 @@ from typing import IO
 from gomodcheck.errors import InputError
 
 CHUNK = 1 << 20
+EMPTY_SHA256 = hashlib.sha256(b"").hexdigest()
 PREFIX = "h1:"
 
 Opener = Callable[[str], AbstractContextManager[IO[bytes]]]
@@ -113,6 +114,11 @@ def zip_digests(path: str | os.PathLike[str]) -> list[FileDigest]:
         for name, _info in named:
             if "\n" in name:
                 raise InputError(f"dirhash: file name with a newline is not supported: {name!r}")
+            if name not in computed and name.endswith("/"):
+                # Go reads a directory entry as empty, and refuses one that declares data.
+                if last[name].file_size:
+                    raise InputError(f"{os.fspath(path)}: zip: not a valid zip file ({name!r})")
+                computed[name] = EMPTY_SHA256
             if name not in computed:
                 try:
                     with zf.open(last[name]) as stream:

@@ -159,11 +159,9 @@ class Loader:
 def load_all(loader: Loader) -> LoadResult:
     """Load the "all" pattern with tests, as `go mod tidy` does (LoadTests, AnyTags)."""
     main = loader.main
-    closes_over_tests = (
-        bool(main.go_version) and gover.compare(main.go_version, gover.NARROW_ALL) < 0
-    )
-    if not main.go_version:
-        closes_over_tests = True
+    # A go.mod without a go line means go 1.16 to the go command (gover.DefaultGoModVersion).
+    go_version = main.go_version or "1.16"
+    closes_over_tests = gover.compare(go_version, gover.NARROW_ALL) < 0
     pkgs: dict[str, Package] = {}
     scans: dict[str, PackageImports | None] = {}
     direct: set[str] = set()

@@ -335,7 +335,8 @@ def _misbehavior(f: Failure, ctx: Context) -> Diagnosis:
             "corrupt-local-sumdb-state",
             MEDIUM,
             "The go command's saved checksum-database tree head is corrupt",
-            f"'malformed note' or 'reading tree note' comes from {latest} (e.g. zero-filled after a power loss or a "
+            f"'malformed note' or 'reading tree note' comes from {latest} (e.g. zero-filled after "
+            "a power loss or a "
             "broken CI cache), not from the server. Inspect it; remove it only if it is not a "
             "signed note.",
             (f"od -c {latest} | head", f"rm {latest}   # only if it holds NUL bytes or is empty"),

@@ -121,7 +121,9 @@ def _misbehavior(block: Block) -> Failure | None:
     if re.search(r"misbehavior detected|cannot authenticate record data", text) or (
         re.search(r"checking tree#\d+ against tree#", text) and not fetch_failed
     ):
-        kind = "malformed-note" if re.search(r"malformed note|reading tree note: ", text) else "fork"
+        kind = (
+            "malformed-note" if re.search(r"malformed note|reading tree note: ", text) else "fork"
+        )
     elif re.search(r"malformed note|malformed record data|reading tree note: ", text):
         kind = "malformed-note"
     else:

@@ -89,8 +89,9 @@ def discover(root: Path, exclude: Sequence[str] = ()) -> Iterator[tuple[Path, st
             rel = _join(rel_folder, name)
             if _excluded(rel, exclude):
                 continue
-            kind = classify(rel)
             full = Path(folder) / name
+            # `gomodcheck lint .github` must still see workflows: judge by the real path's tail.
+            kind = classify(rel) or classify("/".join(full.resolve().parts[-3:]))
             if kind is None and "." not in name and _has_shebang(full):
                 kind = Kind.SHELL
             if kind is not None:

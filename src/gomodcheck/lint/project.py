@@ -63,7 +63,11 @@ class ProjectFinder:
     """Finds the module root for each config file, reading each go.mod once."""
 
     def __init__(self, top: Path) -> None:
-        self.top = top.resolve()
+        top = top.resolve()
+        if ".github" in top.parts:
+            # Linting .github alone: the workflows still build the repository around it.
+            top = Path(*top.parts[: top.parts.index(".github")])
+        self.top = top
         self._cache: dict[Path, Project] = {}
 
     def for_file(self, path: Path) -> Project:

@@ -54,8 +54,14 @@ def parse_file(text: str, path: str, kind: Kind) -> ParsedFile:
     return simple.parse_ignore(text, path, kind)
 
 
-def lint_paths(paths: Sequence[Path], settings: LintSettings | None = None) -> Report:
-    """Lint every configuration file under the given directories, and the given files."""
+def lint_paths(
+    paths: Sequence[Path], settings: LintSettings | None = None, base: Path | None = None
+) -> Report:
+    """Lint every configuration file under the given directories, and the given files.
+
+    Reported paths are relative to base when a file lies under it (the CLI passes the working
+    directory, so annotations match the repository), else relative to the directory linted.
+    """
     settings = settings or LintSettings()
     report = Report("lint")
     targets: list[tuple[Path, str, Kind, Path]] = []
@@ -77,18 +83,31 @@ def lint_paths(paths: Sequence[Path], settings: LintSettings | None = None) -> R
             targets.append((path, str(path), kind, path.parent))
         else:
             raise InputError(f"{path}: no such file or directory")
+    if base is not None:
+        targets = [(full, _display(full, rel, base), kind, top) for full, rel, kind, top in targets]
     findings: list[Finding] = []
     for top in {t[3] for t in targets}:
         group = [t for t in targets if t[3] == top]
-        findings.extend(_lint_group(group, top, settings, report))
+        findings.extend(_lint_group(group, top, settings, report, base))
     for item in sorted(findings, key=_order):
         report.add(item, RULES[item.rule_id])
     report.summary["files linted"] = len(targets)
     return report
 
 
+def _display(full: Path, rel: str, base: Path) -> str:
+    try:
+        return full.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return rel
+
+
 def _lint_group(
-    targets: list[tuple[Path, str, Kind, Path]], top: Path, settings: LintSettings, report: Report
+    targets: list[tuple[Path, str, Kind, Path]],
+    top: Path,
+    settings: LintSettings,
+    report: Report,
+    base: Path | None,
 ) -> list[Finding]:
     finder = ProjectFinder(top)
     parsed_files: list[tuple[ParsedFile, Project, str]] = []
@@ -136,7 +155,8 @@ def _lint_group(
             extra = (top / include).resolve() if not include.startswith("/") else top / include
             if extra.is_file() and extra not in seen:
                 seen.add(extra)
-                pending.append((extra, include, Kind.GITLAB_CI, top))
+                shown = _display(extra, include, base) if base is not None else include
+                pending.append((extra, shown, Kind.GITLAB_CI, top))
     docker_dirs = {
         str(Path(p.path).parent)
         for p, _, _ in parsed_files

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from gomodcheck.lint.model import Command, Setting, TextMap, Word
 
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _ASSIGN = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)\+?=(.*)", re.DOTALL)
 # A statement is parsed only if it may hold something a rule reads: the go tool (also as $(GO)),
 # a GO* variable, git diff/status, gomodcheck, a directory change, or a task runner (which may
@@ -367,7 +366,3 @@ def _nested(facts: ShellFacts, raw: _Raw, script: TextMap, context: str, order: 
     nested = parse_script(inner, context, order)
     facts.commands.extend(nested.commands)
     facts.settings.extend(nested.settings)
-
-
-def is_name(text: str) -> bool:
-    return bool(_NAME.fullmatch(text))

@@ -21,7 +21,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, MutableMapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from gomodcheck import module, tlog
 from gomodcheck.errors import DataError, FetchError, NotFoundError
@@ -34,6 +34,7 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
+T = TypeVar("T")
 ACCESS_LOG = logging.getLogger("gomodcheck.server.access")
 LOG = logging.getLogger("gomodcheck.server")
 
@@ -139,6 +140,26 @@ class TileCache:
             self.size -= len(old)
 
 
+class _Lru(Generic[T]):
+    """A small bounded LRU map."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._data: OrderedDict[str, T] = OrderedDict()
+
+    def get(self, key: str) -> T | None:
+        value = self._data.get(key)
+        if value is not None:
+            self._data.move_to_end(key)
+        return value
+
+    def put(self, key: str, value: T) -> None:
+        self._data[key] = value
+        self._data.move_to_end(key)
+        if len(self._data) > self.size:
+            self._data.popitem(last=False)
+
+
 class SumdbApp:
     """ASGI app serving a private checksum database (a log, optionally fed by an upstream)
     and/or verifying mirrors of public databases under /sumdb/<name>/."""
@@ -166,6 +187,7 @@ class SumdbApp:
         self.modules = modules
         self.max_tile_height = max_tile_height
         self.tiles = TileCache(tile_cache_bytes)
+        self._records: _Lru[tuple[int, bytes]] = _Lru(1 << 16)
         self.upstream_concurrency = upstream_concurrency
         self.access_log = access_log
         self.mount = f"/sumdb/{name}/"
@@ -358,12 +380,14 @@ class SumdbApp:
     async def _lookup(self, mod: str) -> tuple[int, bytes, bytes, bytes]:
         path, version = _parse_lookup(mod)
         store = self._store()
-        found = store.lookup_record(path, version)
+        # Records never change once written, so a hot set of them can live in memory.
+        found = self._records.get(mod) or store.lookup_record(path, version)
         if found is None:
             record_id = await self._add_from_upstream(path, version)
             text = store.read_records(record_id, 1)[0]
         else:
             record_id, text = found
+        self._records.put(mod, (record_id, text))
         head = self._head()
         if record_id >= head.n:
             # Committed by the writer a moment ago; its head is in the same transaction.

@@ -24,6 +24,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 HERE = Path(__file__).resolve().parent
 SUMDB = "sum.golang.org+033de0ae+Ac4zctda0e5eza+HJyk9SxEdh+s3Ux18htTTAD8OuAn8 https://proxy.golang.org/sumdb/sum.golang.org"
@@ -40,7 +41,9 @@ class Outcome:
 
 
 def _build_cache(root: Path) -> str:
-    found = subprocess.run(["go", "env", "GOCACHE"], capture_output=True, text=True, check=False).stdout.strip()
+    found = subprocess.run(
+        ["go", "env", "GOCACHE"], capture_output=True, text=True, check=False
+    ).stdout.strip()
     return found if found and found != "off" else str(root / "gocache")
 
 
@@ -355,7 +358,7 @@ def s_vendor_goflags(lab: Lab) -> Outcome:
 class _Handler(http.server.BaseHTTPRequestHandler):
     """Answers like proxy.golang.org / sum.golang.org do for a version they cannot serve."""
 
-    routes: dict[str, tuple[int, str]] = {}
+    routes: ClassVar[dict[str, tuple[int, str]]] = {}
 
     def do_GET(self) -> None:
         for prefix, (status, body) in self.routes.items():
@@ -501,7 +504,9 @@ def _with_latest(lab: Lab, name: str, latest: bytes) -> str:
     state.mkdir(parents=True, exist_ok=True)
     (state / "latest").write_bytes(latest)
     proj = lab.project(name, GOMOD_LIB, {"main.go": MAIN_GO})
-    return lab.go(proj, "mod", "download", "example.com/lib@v1.0.0", GOSUMDB=SUMDB, GONOSUMDB="<unset>")
+    return lab.go(
+        proj, "mod", "download", "example.com/lib@v1.0.0", GOSUMDB=SUMDB, GONOSUMDB="<unset>"
+    )
 
 
 def s_sumdb_latest_zeroed(lab: Lab) -> Outcome:
@@ -510,8 +515,10 @@ def s_sumdb_latest_zeroed(lab: Lab) -> Outcome:
 
 
 def s_sumdb_latest_badsig(lab: Lab) -> Outcome:
-    forged = ("go.sum database tree\n123\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n"
-              "\u2014 sum.golang.org Az3grhIQCI6R4nCu8Hkz7UhHm7AzjnODZb3IM2ug3dcBBB8I48lK3srAwKnUq1mYZKJ6xVp4eAA6kwwwXxUgKC3uaAw=\n")
+    forged = (
+        "go.sum database tree\n123\nAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n\n"
+        "\u2014 sum.golang.org Az3grhIQCI6R4nCu8Hkz7UhHm7AzjnODZb3IM2ug3dcBBB8I48lK3srAwKnUq1mYZKJ6xVp4eAA6kwwwXxUgKC3uaAw=\n"
+    )
     out = _with_latest(lab, "latest_badsig", forged.encode())
     return Outcome(out, "go mod download", "sumdb-misbehavior", "corrupt-local-sumdb-state")
 
@@ -866,6 +873,13 @@ LOCAL_SERVER = {
     "proxy_unknown_revision",
     "tls_mitm",
 }
+# The most common failure in every CI style; replace directories inside docker builds too.
+EXTRA_STYLES = {
+    "gosum_zip": ("gha", "gitlab", "jenkins", "buildkit", "docker", "nix"),
+    "replace_missing": ("docker", "buildkit"),
+    "updates_gomod": ("gha",),
+    "missing_pkg": ("jenkins", "gitlab"),
+}
 # Docker styles change a replace-directory diagnosis (the build context), so they get their own cause.
 DOCKER_CAUSE = {"replace-path-missing": "replace-outside-docker-context"}
 
@@ -881,7 +895,8 @@ def main() -> int:
         raw = out_dir / f"{name}.raw.txt"
         raw.write_text(outcome.output)
         # Every scenario in two styles: plain, and one CI style in rotation.
-        for style in ("plain", style_names[1 + number % (len(style_names) - 1)]):
+        styles = ["plain", style_names[1 + number % (len(style_names) - 1)], *EXTRA_STYLES.get(name, ())]
+        for style in dict.fromkeys(styles):
             text = STYLES[style](outcome.command, outcome.output)
             path = out_dir / f"{name}.{style}.log"
             path.write_text(text)

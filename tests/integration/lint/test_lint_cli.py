@@ -105,3 +105,14 @@ def test_sarif_for_every_rule_is_valid_against_the_sarif_2_1_0_schema() -> None:
     validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
     assert [e.message for e in validator.iter_errors(document)] == []
     assert len(document["runs"][0]["tool"]["driver"]["rules"]) == 19
+
+
+def test_paths_are_reported_relative_to_the_working_directory_for_annotations(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "services" / "api").mkdir(parents=True)
+    (tmp_path / "services" / "api" / "Dockerfile").write_text(
+        "FROM golang:1.23\nENV GOSUMDB=off\n", encoding="utf-8"
+    )
+    result = run_cli("lint", "services", "--format", "json", cwd=tmp_path)
+    assert [f["file"] for f in json.loads(result.stdout)["findings"]] == ["services/api/Dockerfile"]

@@ -247,3 +247,12 @@ def test_security_error_text_names_both_trees(tmp_path: Path) -> None:
     assert res.returncode == 1
     assert res.stderr.startswith("SECURITY ERROR")
     assert "tree#40 versus tree#45" in res.stderr
+
+
+def test_show_verified_lists_every_line(tmp_path: Path) -> None:
+    proj = _project(tmp_path, GOOD)
+    with serve(_db()) as (url, _):
+        code, report, _ = _verify(tmp_path, proj, _env(tmp_path, url), "--show-verified")
+    assert code == 0
+    assert [f["line"] for f in report["findings"]] == [1, 2, 3]
+    assert {f["properties"]["status"] for f in report["findings"]} == {"verified"}

@@ -40,7 +40,7 @@ PROJECTS = [
     "golang.org/x/crypto@v0.26.0",
     "golang.org/x/oauth2@v0.22.0",
     "golang.org/x/tools@v0.24.0",
-    "github.com/redis/go-redis/v9@v9.6.1",
+    "github.com/fatih/color@v1.17.0",
     "github.com/spf13/afero@v1.11.0",
     "google.golang.org/grpc@v1.65.0",
     "github.com/golang/protobuf@v1.5.4",

@@ -20,12 +20,36 @@ GENERATOR = Path(__file__).resolve().parents[2] / "assets" / "diagnose" / "gener
 # Every scenario the go command can be driven into without a network (generate.py also runs the
 # ones that need proxy.golang.org); clean ones guard against false alarms on today's output.
 OFFLINE = [
-    "gosum_zip", "gowork_sum", "missing_pkg", "updates_gomod", "malformed", "vendor_version",
-    "vendor_lookup", "sumdb_just_tagged", "tls_mitm", "gonosumcheck", "toolchain_local",
-    "verify_ziphash", "replace_missing", "path_mismatch", "collision", "sumdb_latest_zeroed",
-    "compile_error", "missing_gomod", "gosum_gomod", "vendor_explicit", "vendor_goflags",
-    "sumdb_private", "proxy_unknown_revision", "refused", "toolchain_missing", "toolchain_blocked",
-    "verify_dir", "verify_zip", "test_failure", "network_test",
+    "gosum_zip",
+    "gowork_sum",
+    "missing_pkg",
+    "updates_gomod",
+    "malformed",
+    "vendor_version",
+    "vendor_lookup",
+    "sumdb_just_tagged",
+    "tls_mitm",
+    "gonosumcheck",
+    "toolchain_local",
+    "verify_ziphash",
+    "replace_missing",
+    "path_mismatch",
+    "collision",
+    "sumdb_latest_zeroed",
+    "compile_error",
+    "missing_gomod",
+    "gosum_gomod",
+    "vendor_explicit",
+    "vendor_goflags",
+    "sumdb_private",
+    "proxy_unknown_revision",
+    "refused",
+    "toolchain_missing",
+    "toolchain_blocked",
+    "verify_dir",
+    "verify_zip",
+    "test_failure",
+    "network_test",
 ]
 
 
@@ -52,7 +76,11 @@ def test_todays_go_output_for_each_failure_state_is_diagnosed(go_bin: str, scena
         if outcome.family == "none":
             assert found == [], (style, outcome.output)
             continue
-        cause = GEN.DOCKER_CAUSE.get(outcome.cause, outcome.cause) if style in ("buildkit", "docker") else outcome.cause
+        cause = (
+            GEN.DOCKER_CAUSE.get(outcome.cause, outcome.cause)
+            if style in ("buildkit", "docker")
+            else outcome.cause
+        )
         assert (outcome.family, cause) in found, (style, found, outcome.output)
 
 

@@ -35,9 +35,16 @@ class Downloaded:
 
 def go_env(gomodcache: Path, go_bin: str = "go") -> dict[str, str]:
     env = dict(os.environ)
-    env.update(GOMODCACHE=str(gomodcache), GOFLAGS="-mod=mod", GOTOOLCHAIN="local",
-               GOWORK="off", GOPROXY="https://proxy.golang.org", GONOSUMDB="", GOPRIVATE="",
-               GONOPROXY="")
+    env.update(
+        GOMODCACHE=str(gomodcache),
+        GOFLAGS="-mod=mod",
+        GOTOOLCHAIN="local",
+        GOWORK="off",
+        GOPROXY="https://proxy.golang.org",
+        GONOSUMDB="",
+        GOPRIVATE="",
+        GONOPROXY="",
+    )
     env.setdefault("GOPATH", str(Path.home() / "go"))
     return env
 
@@ -60,8 +67,16 @@ def prepare(project: Path, workdir: Path, env: dict[str, str], go_bin: str) -> N
     workdir.mkdir(parents=True, exist_ok=True)
     shutil.copy(project / "go.mod", workdir / "go.mod")
     shutil.copy(project / "go.sum", workdir / "go.sum")
-    edit = json.loads(subprocess.run([go_bin, "mod", "edit", "-json"], cwd=workdir, env=env,
-                                     capture_output=True, text=True, check=True).stdout)
+    edit = json.loads(
+        subprocess.run(
+            [go_bin, "mod", "edit", "-json"],
+            cwd=workdir,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     args: list[str] = []
     for rep in edit.get("Replace") or []:
         if "Version" not in rep["New"]:  # a directory replacement
@@ -77,19 +92,37 @@ def prepare(project: Path, workdir: Path, env: dict[str, str], go_bin: str) -> N
 
 def download(workdir: Path, env: dict[str, str], go_bin: str) -> list[Downloaded]:
     """Run `go mod download -json all` and keep the module versions that downloaded fully."""
-    proc = subprocess.run([go_bin, "mod", "download", "-json", "all"], cwd=workdir, env=env,
-                          capture_output=True, text=True, check=False, timeout=1800)
-    return [to_downloaded(obj) for obj in decode_stream(proc.stdout)
-            if "Error" not in obj and obj.get("Zip") and obj.get("Sum")]
+    proc = subprocess.run(
+        [go_bin, "mod", "download", "-json", "all"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=1800,
+    )
+    return [
+        to_downloaded(obj)
+        for obj in decode_stream(proc.stdout)
+        if "Error" not in obj and obj.get("Zip") and obj.get("Sum")
+    ]
 
 
 def to_downloaded(obj: dict[str, object]) -> Downloaded:
-    return Downloaded(str(obj["Path"]), str(obj["Version"]), str(obj["Zip"]), str(obj["Dir"]),
-                      str(obj["GoMod"]), str(obj["Sum"]), str(obj.get("GoModSum", "")))
+    return Downloaded(
+        str(obj["Path"]),
+        str(obj["Version"]),
+        str(obj["Zip"]),
+        str(obj["Dir"]),
+        str(obj["GoMod"]),
+        str(obj["Sum"]),
+        str(obj.get("GoModSum", "")),
+    )
 
 
-def build_corpus(gomodcache: Path, workroot: Path, go_bin: str = "go",
-                 projects: Iterable[str] | None = None) -> list[Downloaded]:
+def build_corpus(
+    gomodcache: Path, workroot: Path, go_bin: str = "go", projects: Iterable[str] | None = None
+) -> list[Downloaded]:
     """Download every project's closure (in parallel) and return the distinct module versions."""
     env = go_env(gomodcache, go_bin)
     names = sorted(p.name for p in PROJECTS_DIR.iterdir()) if projects is None else list(projects)

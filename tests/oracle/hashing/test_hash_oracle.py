@@ -42,28 +42,43 @@ def _ours(d: Downloaded) -> Ours:
 
 
 @pytest.fixture(scope="session")
-def sample_hashes(go_bin: str, shared_gomodcache: Path,
-                  tmp_path_factory: pytest.TempPathFactory) -> list[Ours]:
-    wanted = [ln.strip() for ln in SAMPLE.read_text().splitlines()
-              if ln.strip() and not ln.startswith("#")]
+def sample_hashes(
+    go_bin: str, shared_gomodcache: Path, tmp_path_factory: pytest.TempPathFactory
+) -> list[Ours]:
+    wanted = [
+        ln.strip()
+        for ln in SAMPLE.read_text().splitlines()
+        if ln.strip() and not ln.startswith("#")
+    ]
     work = tmp_path_factory.mktemp("download")
-    proc = subprocess.run([go_bin, "mod", "download", "-json", *wanted], cwd=work,
-                          env=go_env(shared_gomodcache), capture_output=True, text=True,
-                          timeout=900, check=False)
+    proc = subprocess.run(
+        [go_bin, "mod", "download", "-json", *wanted],
+        cwd=work,
+        env=go_env(shared_gomodcache),
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=False,
+    )
     objs = decode_stream(proc.stdout)
     errors = [str(o["Error"]) for o in objs if "Error" in o]
     if errors or len(objs) != len(wanted):
-        pytest.fail("go mod download failed (is https://proxy.golang.org reachable?):\n"
-                    + "\n".join(errors[:10]) + proc.stderr[-2000:])
+        pytest.fail(
+            "go mod download failed (is https://proxy.golang.org reachable?):\n"
+            + "\n".join(errors[:10])
+            + proc.stderr[-2000:]
+        )
     downloaded = [to_downloaded(o) for o in objs]
     with ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(_ours, downloaded))
 
 
 def _disagreements(results: list[Ours], ours: str, theirs: str) -> list[str]:
-    return [f"{r.module.path}@{r.module.version}: ours {getattr(r, ours)} go {theirs_value}"
-            for r in results
-            if getattr(r, ours) != (theirs_value := _theirs(r, theirs))]
+    return [
+        f"{r.module.path}@{r.module.version}: ours {getattr(r, ours)} go {theirs_value}"
+        for r in results
+        if getattr(r, ours) != (theirs_value := _theirs(r, theirs))
+    ]
 
 
 def _theirs(r: Ours, field: str) -> str:

@@ -43,10 +43,20 @@ FIXTURES: dict[str, tuple[str, dict[str, str], str]] = {
 
 
 def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                   env={**os.environ, "GIT_CONFIG_GLOBAL": os.devnull,
-                        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
-                        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"})
+    subprocess.run(
+        ["git", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        env={
+            **os.environ,
+            "GIT_CONFIG_GLOBAL": os.devnull,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.com",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.com",
+        },
+    )
 
 
 def _make_repo(root: Path, name: str) -> tuple[Path, str, str, str]:
@@ -75,28 +85,44 @@ def downloaded(go_bin: str, tmp_path_factory: pytest.TempPathFactory) -> dict[st
     base = tmp_path_factory.mktemp("gitfixtures")
     home = base / "home"
     home.mkdir()
-    config = ["[protocol \"file\"]\n\tallow = always\n"]
+    config = ['[protocol "file"]\n\tallow = always\n']
     repos = {}
     (base / "repos").mkdir()
     for name in FIXTURES:
         repo, module, tag, subdir = _make_repo(base / "repos", name)
-        config.append(f"[url \"file://{repo}\"]\n\tinsteadOf = https://example.com/{name}\n")
+        config.append(f'[url "file://{repo}"]\n\tinsteadOf = https://example.com/{name}\n')
         repos[name] = (repo, module, tag, subdir)
     (home / ".gitconfig").write_text("".join(config))
-    env = {**os.environ, "HOME": str(home), "GOPROXY": "direct", "GOPRIVATE": "example.com",
-           "GOFLAGS": "-mod=mod", "GOMODCACHE": str(base / "modcache"), "GOTOOLCHAIN": "local",
-           "GIT_TERMINAL_PROMPT": "0", "GIT_CONFIG_NOSYSTEM": "1", "GOWORK": "off"}
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "GOPROXY": "direct",
+        "GOPRIVATE": "example.com",
+        "GOFLAGS": "-mod=mod",
+        "GOMODCACHE": str(base / "modcache"),
+        "GOTOOLCHAIN": "local",
+        "GIT_TERMINAL_PROMPT": "0",
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "GOWORK": "off",
+    }
     env.pop("GIT_CONFIG_GLOBAL", None)
     out: dict[str, dict[str, str]] = {}
     for name, (repo, module, tag, subdir) in repos.items():
         version = "v1.0.0"
-        proc = subprocess.run([go_bin, "mod", "download", "-json", f"{module}@{version}"],
-                              cwd=base, env=env, capture_output=True, text=True, timeout=300,
-                              check=False)
+        proc = subprocess.run(
+            [go_bin, "mod", "download", "-json", f"{module}@{version}"],
+            cwd=base,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
         info = json.loads(proc.stdout or "{}")
         if proc.returncode != 0 or "Error" in info:
-            pytest.fail(f"go mod download from local git failed for {name}:\n"
-                        f"{proc.stdout}\n{proc.stderr}")
+            pytest.fail(
+                f"go mod download from local git failed for {name}:\n{proc.stdout}\n{proc.stderr}"
+            )
         out[name] = {**info, "repo": str(repo), "tag": tag, "subdir": subdir}
     return out
 
@@ -111,7 +137,8 @@ def _hash_of(write: object) -> str:
 
 @pytest.mark.parametrize("name", list(FIXTURES))
 def test_zip_from_git_tag_hashes_like_go_mod_download(
-        name: str, downloaded: dict[str, dict[str, str]]) -> None:
+    name: str, downloaded: dict[str, dict[str, str]]
+) -> None:
     d = downloaded[name]
     mv = ModuleVersion(d["Path"], d["Version"])
     ours = _hash_of(lambda f: modzip.create_from_git(f, mv, d["repo"], d["tag"], d["subdir"]))
@@ -120,7 +147,8 @@ def test_zip_from_git_tag_hashes_like_go_mod_download(
 
 @pytest.mark.parametrize("name", [n for n, fx in FIXTURES.items() if not fx[2]])
 def test_zip_from_directory_hashes_like_go_mod_download(
-        name: str, downloaded: dict[str, dict[str, str]]) -> None:
+    name: str, downloaded: dict[str, dict[str, str]]
+) -> None:
     d = downloaded[name]
     mv = ModuleVersion(d["Path"], d["Version"])
     ours = _hash_of(lambda f: modzip.create_from_dir(f, mv, d["repo"]))
@@ -129,7 +157,8 @@ def test_zip_from_directory_hashes_like_go_mod_download(
 
 @pytest.mark.parametrize("name", list(FIXTURES))
 def test_our_check_of_go_made_zip_finds_it_valid_and_unzip_matches(
-        name: str, downloaded: dict[str, dict[str, str]], tmp_path: Path) -> None:
+    name: str, downloaded: dict[str, dict[str, str]], tmp_path: Path
+) -> None:
     d = downloaded[name]
     mv = ModuleVersion(d["Path"], d["Version"])
     assert modzip.check_zip(mv, d["Zip"]).error() == ""

@@ -50,9 +50,14 @@ TOML = ModuleVersion("github.com/BurntSushi/toml", "v1.3.2")
 
 def _env(cache: Path) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(GOMODCACHE=str(cache), GOFLAGS="-mod=mod -modcacherw", GOTOOLCHAIN="local",
-               GOWORK="off", GOPROXY="https://proxy.golang.org", GOMODCHECK_STATE_DIR=str(
-                   cache.parent / "state"))
+    env.update(
+        GOMODCACHE=str(cache),
+        GOFLAGS="-mod=mod -modcacherw",
+        GOTOOLCHAIN="local",
+        GOWORK="off",
+        GOPROXY="https://proxy.golang.org",
+        GOMODCHECK_STATE_DIR=str(cache.parent / "state"),
+    )
     return env
 
 
@@ -63,16 +68,30 @@ def pristine(go_bin: str, tmp_path_factory: pytest.TempPathFactory) -> tuple[Pat
     project.mkdir()
     (project / "go.mod").write_text(GO_MOD)
     (project / "main.go").write_text(MAIN_GO)
-    proc = subprocess.run([go_bin, "mod", "tidy"], cwd=project, env=_env(cache),
-                          capture_output=True, text=True, timeout=600, check=False)
+    proc = subprocess.run(
+        [go_bin, "mod", "tidy"],
+        cwd=project,
+        env=_env(cache),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     if proc.returncode != 0:
         pytest.fail(f"go mod tidy failed (is https://proxy.golang.org reachable?):\n{proc.stderr}")
     return project, cache
 
 
 def _go_flagged(go_bin: str, project: Path, cache: Path) -> set[str]:
-    proc = subprocess.run([go_bin, "mod", "verify"], cwd=project, env=_env(cache),
-                          capture_output=True, text=True, timeout=600, check=False)
+    proc = subprocess.run(
+        [go_bin, "mod", "verify"],
+        cwd=project,
+        env=_env(cache),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
     out = proc.stdout + proc.stderr
     flagged = set(re.findall(r"^(\S+) v\S+: (?:zip|dir) has been modified", out, re.M))
     flagged |= set(re.findall(r"^(\S+) v\S+: missing ziphash", out, re.M))
@@ -86,8 +105,11 @@ def _ours(project: Path, cache: Path) -> tuple[int, set[str], str]:
 
     doc = json.loads(proc.stdout)
     findings = doc["findings"]
-    flagged = {f["properties"]["module"] for f in findings
-               if f["rule"] in ("CACHE001", "CACHE002", "CACHE005")}
+    flagged = {
+        f["properties"]["module"]
+        for f in findings
+        if f["rule"] in ("CACHE001", "CACHE002", "CACHE005")
+    }
     return proc.returncode, flagged, proc.stdout
 
 
@@ -133,7 +155,8 @@ CASES: dict[str, Callable[[ModCache], None] | None] = {
 
 @pytest.mark.parametrize("case", list(CASES))
 def test_verify_cache_flags_the_same_modules_as_go_mod_verify(
-        case: str, pristine: tuple[Path, Path], go_bin: str, tmp_path: Path) -> None:
+    case: str, pristine: tuple[Path, Path], go_bin: str, tmp_path: Path
+) -> None:
     project, pristine_cache = pristine
     cache = tmp_path / "modcache"
     shutil.copytree(pristine_cache, cache, symlinks=True)

@@ -20,7 +20,7 @@ MISMATCH = (
 def _cache_with_lookup(tmp_path: Path, zip_hash: str) -> dict[str, str]:
     lookup = tmp_path / "mod" / "cache" / "download" / "sumdb" / "sum.golang.org" / "lookup"
     lookup.mkdir(parents=True)
-    (lookup / "a.io" ).mkdir()
+    (lookup / "a.io").mkdir()
     (lookup / "a.io" / "m@v1.0.0").write_text(
         f"1234\na.io/m v1.0.0 {zip_hash}\na.io/m v1.0.0/go.mod h1:GOMOD=\n\ngo.sum database tree\n"
     )
@@ -29,7 +29,11 @@ def _cache_with_lookup(tmp_path: Path, zip_hash: str) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     ("database", "cause", "security"),
-    [("h1:DOWN=", "gosum-wrong", False), ("h1:SUM=", "download-wrong", False), ("h1:OTHER=", "security-event", True)],
+    [
+        ("h1:DOWN=", "gosum-wrong", False),
+        ("h1:SUM=", "download-wrong", False),
+        ("h1:OTHER=", "security-event", True),
+    ],
 )
 def test_checksum_mismatch_is_decided_by_the_cached_database_answer(
     tmp_path: Path, database: str, cause: str, security: bool
@@ -44,13 +48,19 @@ def test_checksum_mismatch_without_evidence_says_it_is_unconfirmed_and_how_to_co
     finding = only(run(MISMATCH))
     assert finding.properties["cause"] == "unconfirmed"
     assert finding.confidence == "low"
-    assert any("--online" in c or "sum.golang.org/lookup/a.io/m@v1.0.0" in c for c in finding.fix_commands)
+    assert any(
+        "--online" in c or "sum.golang.org/lookup/a.io/m@v1.0.0" in c for c in finding.fix_commands
+    )
 
 
 def test_merge_conflict_markers_in_the_checkout_explain_a_malformed_go_sum(tmp_path: Path) -> None:
     (tmp_path / "go.mod").write_text("module x\n\ngo 1.22\n")
-    (tmp_path / "go.sum").write_text("<<<<<<< HEAD\na.io/m v1.0.0 h1:A=\n=======\na.io/m v1.0.0 h1:B=\n>>>>>>> b\n")
-    finding = only(run("malformed go.sum:\n/w/go.sum:1: wrong number of fields 2\n", directory=tmp_path))
+    (tmp_path / "go.sum").write_text(
+        "<<<<<<< HEAD\na.io/m v1.0.0 h1:A=\n=======\na.io/m v1.0.0 h1:B=\n>>>>>>> b\n"
+    )
+    finding = only(
+        run("malformed go.sum:\n/w/go.sum:1: wrong number of fields 2\n", directory=tmp_path)
+    )
     assert finding.properties["cause"] == "merge-conflict"
     assert any("lines 1, 3, 5" in e for e in finding.evidence)
 
@@ -58,16 +68,23 @@ def test_merge_conflict_markers_in_the_checkout_explain_a_malformed_go_sum(tmp_p
 def test_missing_entry_is_confirmed_against_the_checked_out_go_sum(tmp_path: Path) -> None:
     (tmp_path / "go.mod").write_text("module x\n\ngo 1.22\n")
     (tmp_path / "go.sum").write_text("b.io/n v1.0.0 h1:A=\n")
-    finding = only(run("go: a.io/m@v1.0.0: missing go.sum entry for go.mod file; to add it:\n\tgo mod download a.io/m\n", directory=tmp_path))
+    finding = only(
+        run(
+            "go: a.io/m@v1.0.0: missing go.sum entry for go.mod file; to add it:\n\tgo mod download a.io/m\n",
+            directory=tmp_path,
+        )
+    )
     assert finding.confidence == "high"
     assert "go mod download a.io/m" in finding.fix_commands
 
 
 def test_private_module_gets_the_narrowest_goprivate_glob_for_its_owner() -> None:
-    log = ("go: github.com/acme/billing@v1.2.3: verifying go.mod: github.com/acme/billing@v1.2.3/go.mod: "
-           "reading https://sum.golang.org/lookup/github.com/acme/billing@v1.2.3: 404 Not Found\n"
-           "\tserver response:\n\tnot found: github.com/acme/billing@v1.2.3: invalid version: git ls-remote -q origin: exit status 128:\n"
-           "\t\tfatal: could not read Username for 'https://github.com': terminal prompts disabled\n")
+    log = (
+        "go: github.com/acme/billing@v1.2.3: verifying go.mod: github.com/acme/billing@v1.2.3/go.mod: "
+        "reading https://sum.golang.org/lookup/github.com/acme/billing@v1.2.3: 404 Not Found\n"
+        "\tserver response:\n\tnot found: github.com/acme/billing@v1.2.3: invalid version: git ls-remote -q origin: exit status 128:\n"
+        "\t\tfatal: could not read Username for 'https://github.com': terminal prompts disabled\n"
+    )
     finding = only(run(log))
     assert finding.properties["cause"] == "private-module"
     assert finding.fix_commands[0].startswith("go env -w GOPRIVATE=github.com/acme ")
@@ -75,10 +92,15 @@ def test_private_module_gets_the_narrowest_goprivate_glob_for_its_owner() -> Non
 
 @pytest.mark.parametrize(
     ("module", "glob"),
-    [("github.com/acme/billing/v2", "github.com/acme"), ("git.corp.example/team/x", "git.corp.example"),
-     ("gitlab.com/group/sub/proj", "gitlab.com/group")],
+    [
+        ("github.com/acme/billing/v2", "github.com/acme"),
+        ("git.corp.example/team/x", "git.corp.example"),
+        ("gitlab.com/group/sub/proj", "gitlab.com/group"),
+    ],
 )
-def test_goprivate_glob_is_the_owner_on_hosting_sites_and_the_host_elsewhere(module: str, glob: str) -> None:
+def test_goprivate_glob_is_the_owner_on_hosting_sites_and_the_host_elsewhere(
+    module: str, glob: str
+) -> None:
     assert private_glob(module) == glob
 
 
@@ -97,7 +119,17 @@ def test_the_ci_config_of_the_checkout_is_searched_for_weakening_settings(tmp_pa
     assert any("GONOSUMDB=*" in d and ".github/workflows/ci.yml:2" in d for d in finding.do_not)
 
 
-FORBIDDEN = ("GOSUMDB=off", "GONOSUMDB=*", "GONOSUMDB='*'", "-insecure", "GOINSECURE", "rm go.sum", "rm -f go.sum", "GOFLAGS=-mod=mod", "GOPRIVATE=*")
+FORBIDDEN = (
+    "GOSUMDB=off",
+    "GONOSUMDB=*",
+    "GONOSUMDB='*'",
+    "-insecure",
+    "GOINSECURE",
+    "rm go.sum",
+    "rm -f go.sum",
+    "GOFLAGS=-mod=mod",
+    "GOPRIVATE=*",
+)
 
 
 def test_no_fix_command_anywhere_in_the_corpus_switches_verification_off() -> None:

@@ -16,7 +16,10 @@ def _score() -> tuple[Counter[str], Counter[str], Counter[str], list[str], list[
     wrong: list[str] = []
     for row in corpus():
         with (ASSETS / row["file"]).open("rb") as handle:
-            found = [(f.properties["family"], f.properties["cause"]) for f in diagnose(handle, log_name=row["file"], environ={}).findings]
+            found = [
+                (f.properties["family"], f.properties["cause"])
+                for f in diagnose(handle, log_name=row["file"], environ={}).findings
+            ]
         if row["family"] == "none":
             if found:
                 false_alarms.append(f"{row['file']}: {found}")
@@ -48,3 +51,11 @@ def test_every_family_is_recognised_and_causes_are_at_least_95_percent_right() -
     total = sum(cases.values())
     assert sum(causes.values()) / total >= 0.95, wrong
     assert len(cases) == 16  # every family has at least one logged case
+
+
+def test_the_accuracy_table_in_the_docs_is_the_one_the_corpus_gives_today() -> None:
+    from tests.unit.diagnose.helpers import corpus_table
+
+    doc = (ASSETS.parents[2] / "docs" / "diagnose.md").read_text()
+    table = doc.split("<!-- corpus-table:start -->\n", 1)[1].split("\n<!-- corpus-table:end -->", 1)[0]
+    assert table == corpus_table()

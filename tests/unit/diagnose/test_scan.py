@@ -26,7 +26,9 @@ def _log(noise_before: int, noise_after: int) -> str:
 
 @given(before=st.integers(0, 300), after=st.integers(0, 60), chunk=st.integers(7, 200))
 @settings(max_examples=60, deadline=None)
-def test_failure_line_numbers_are_exact_whatever_the_chunk_size(before: int, after: int, chunk: int) -> None:
+def test_failure_line_numbers_are_exact_whatever_the_chunk_size(
+    before: int, after: int, chunk: int
+) -> None:
     original = scan_mod.CHUNK_SIZE
     scan_mod.CHUNK_SIZE = chunk
     try:
@@ -47,10 +49,14 @@ def test_lines_far_from_any_failure_are_never_decoded() -> None:
     assert len(lines) <= 1 + scan_mod.WINDOW_AFTER
 
 
-def test_a_log_without_newlines_does_not_grow_memory_without_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_log_without_newlines_does_not_grow_memory_without_bound(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr(scan_mod, "MAX_LINE", 4096)
     monkeypatch.setattr(scan_mod, "CHUNK_SIZE", 1024)
-    data = b"x" * 100_000 + b" missing go.sum entry for module providing package a/b" + b"y" * 100_000
+    data = (
+        b"x" * 100_000 + b" missing go.sum entry for module providing package a/b" + b"y" * 100_000
+    )
     lines = list(scan(io.BytesIO(data)))
     assert lines  # the hit is still found, inside a cut line
     assert all(len(line.text) <= 4096 + 1024 for line in lines)

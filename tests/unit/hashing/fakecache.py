@@ -41,16 +41,26 @@ def build(tmp: Path) -> tuple[ModCache, Path, dict[str, ModuleVersion]]:
     them plus one module that is not downloaded."""
     cache = ModCache(tmp / "modcache")
     mods = {
-        "a": add_module(cache, "example.com/a", "v1.0.0", {
-            "go.mod": "module example.com/a\n\ngo 1.21\n",
-            "a.go": "package a\n",
-            "sub/b.go": "package sub\n",
-            "LICENSE": "MIT\n",
-        }),
-        "Up": add_module(cache, "github.com/Up/Case", "v0.2.0", {
-            "go.mod": "module github.com/Up/Case\n",
-            "case.go": "package casepkg\n",
-        }),
+        "a": add_module(
+            cache,
+            "example.com/a",
+            "v1.0.0",
+            {
+                "go.mod": "module example.com/a\n\ngo 1.21\n",
+                "a.go": "package a\n",
+                "sub/b.go": "package sub\n",
+                "LICENSE": "MIT\n",
+            },
+        ),
+        "Up": add_module(
+            cache,
+            "github.com/Up/Case",
+            "v0.2.0",
+            {
+                "go.mod": "module github.com/Up/Case\n",
+                "case.go": "package casepkg\n",
+            },
+        ),
     }
     project = tmp / "project"
     project.mkdir()

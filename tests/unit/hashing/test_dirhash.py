@@ -90,8 +90,12 @@ def test_hash_dir_reads_through_a_symlinked_file_like_filepath_walk(tmp_path: Pa
 
 def test_hash_gomod_is_hash1_over_the_single_name_go_mod() -> None:
     data = b"module example.com/m\n\ngo 1.21\n"
-    want = "h1:" + base64.b64encode(hashlib.sha256(
-        f"{hashlib.sha256(data).hexdigest()}  go.mod\n".encode()).digest()).decode()
+    want = (
+        "h1:"
+        + base64.b64encode(
+            hashlib.sha256(f"{hashlib.sha256(data).hexdigest()}  go.mod\n".encode()).digest()
+        ).decode()
+    )
     assert dirhash.hash_gomod(data) == want
 
 
@@ -99,7 +103,8 @@ def test_hash_gomod_of_a_known_real_go_mod() -> None:
     # golang.org/x/text@v0.3.0 has no go.mod; the go command synthesizes "module golang.org/x/text\n"
     # and go.sum records h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi/IjpwHt7yyuwOQ= for it.
     assert dirhash.hash_gomod(b"module golang.org/x/text\n") == (
-        "h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi/IjpwHt7yyuwOQ=")
+        "h1:NqM8EUOU14njkJ3fqMW+pc6Ldnwhi/IjpwHt7yyuwOQ="
+    )
 
 
 def test_zip_with_duplicate_names_hashes_the_last_member_twice_like_go(tmp_path: Path) -> None:
@@ -120,11 +125,15 @@ def test_zip_member_names_without_utf8_flag_are_hashed_as_raw_bytes(tmp_path: Pa
     raw = bytearray(zpath.read_bytes())
     for sig, off in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
         i = raw.find(sig)
-        flags = int.from_bytes(raw[i + off:i + off + 2], "little") & ~0x800
-        raw[i + off:i + off + 2] = flags.to_bytes(2, "little")
+        flags = int.from_bytes(raw[i + off : i + off + 2], "little") & ~0x800
+        raw[i + off : i + off + 2] = flags.to_bytes(2, "little")
     zpath.write_bytes(bytes(raw))
-    want = "h1:" + base64.b64encode(hashlib.sha256(
-        f"{h('x')}  ".encode() + "p/\u00e9".encode() + b"\n").digest()).decode()
+    want = (
+        "h1:"
+        + base64.b64encode(
+            hashlib.sha256(f"{h('x')}  ".encode() + "p/\u00e9".encode() + b"\n").digest()
+        ).decode()
+    )
     assert dirhash.hash_zip(zpath) == want
 
 
@@ -142,3 +151,12 @@ def test_large_member_hashes_in_chunks(tmp_path: Path) -> None:
         z.writestr("p/big", blob)
     digest = hashlib.sha256(blob).hexdigest()
     assert dirhash.zip_digests(zpath) == [dirhash.FileDigest("p/big", digest)]
+
+
+def test_zip_directory_entries_hash_as_empty_files_like_go(tmp_path: Path) -> None:
+    zpath = tmp_path / "dirs.zip"
+    with zipfile.ZipFile(zpath, "w") as z:
+        z.writestr("p/sub/", b"")
+        z.writestr("p/sub/a", "data")
+    want = htop(f"{h('')}  p/sub/\n{h('data')}  p/sub/a\n")
+    assert dirhash.hash_zip(zpath) == want

@@ -55,7 +55,10 @@ def test_gopkg_in_directories_keep_their_two_element_path(tmp_path: Path) -> Non
 
 def test_zip_versions_lists_every_cached_zip(tmp_path: Path) -> None:
     mc = ModCache(tmp_path)
-    for mv in (ModuleVersion("github.com/Up/x", "v1.0.0"), ModuleVersion("example.com/y", "v0.1.0")):
+    for mv in (
+        ModuleVersion("github.com/Up/x", "v1.0.0"),
+        ModuleVersion("example.com/y", "v0.1.0"),
+    ):
         mc.zip_path(mv).parent.mkdir(parents=True, exist_ok=True)
         mc.zip_path(mv).write_bytes(b"")
     assert sorted(map(str, mc.zip_versions())) == ["example.com/y@v0.1.0", "github.com/Up/x@v1.0.0"]

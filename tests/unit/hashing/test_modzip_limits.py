@@ -34,27 +34,44 @@ class SizedFile:
         return io.BytesIO(self.data)
 
 
-@pytest.mark.parametrize(("files", "want"), [
-    ([SizedFile("large.go", MAX_ZIP_FILE)], ""),
-    ([SizedFile("large.go", MAX_ZIP_FILE + 1)], "module source tree too large"),
-    ([SizedFile("small.go", 10), SizedFile("large.go", MAX_ZIP_FILE - 10)], ""),
-    ([SizedFile("small.go", 10), SizedFile("large.go", MAX_ZIP_FILE - 9)],
-     "module source tree too large"),
-    ([SizedFile("go.mod", MAX_GO_MOD)], ""),
-    ([SizedFile("go.mod", MAX_GO_MOD + 1)], "go.mod file too large"),
-    ([SizedFile("LICENSE", MAX_LICENSE)], ""),
-    ([SizedFile("LICENSE", MAX_LICENSE + 1)], "LICENSE file too large"),
-    ([SizedFile("neg.go", -1)], "module source tree too large"),
-], ids=["one_large", "one_too_large", "total_large", "total_too_large", "large_gomod",
-        "too_large_gomod", "large_license", "too_large_license", "negative"])
+@pytest.mark.parametrize(
+    ("files", "want"),
+    [
+        ([SizedFile("large.go", MAX_ZIP_FILE)], ""),
+        ([SizedFile("large.go", MAX_ZIP_FILE + 1)], "module source tree too large"),
+        ([SizedFile("small.go", 10), SizedFile("large.go", MAX_ZIP_FILE - 10)], ""),
+        (
+            [SizedFile("small.go", 10), SizedFile("large.go", MAX_ZIP_FILE - 9)],
+            "module source tree too large",
+        ),
+        ([SizedFile("go.mod", MAX_GO_MOD)], ""),
+        ([SizedFile("go.mod", MAX_GO_MOD + 1)], "go.mod file too large"),
+        ([SizedFile("LICENSE", MAX_LICENSE)], ""),
+        ([SizedFile("LICENSE", MAX_LICENSE + 1)], "LICENSE file too large"),
+        ([SizedFile("neg.go", -1)], "module source tree too large"),
+    ],
+    ids=[
+        "one_large",
+        "one_too_large",
+        "total_large",
+        "total_too_large",
+        "large_gomod",
+        "too_large_gomod",
+        "large_license",
+        "too_large_license",
+        "negative",
+    ],
+)
 def test_size_limits_are_those_of_x_mod(files: list[SizedFile], want: str) -> None:
     cf, _ = modzip.check_files(files)
     assert (want in cf.error()) if want else cf.error() == ""
 
 
 def test_create_stops_when_a_file_is_larger_than_it_said(tmp_path: Path) -> None:
-    with (tmp_path / "m.zip").open("wb") as out, pytest.raises(
-            modzip.ModuleZipError, match="larger than declared size"):
+    with (
+        (tmp_path / "m.zip").open("wb") as out,
+        pytest.raises(modzip.ModuleZipError, match="larger than declared size"),
+    ):
         modzip.create(out, MV, [SizedFile("lie.go", 1, b"package large")])
 
 
@@ -67,19 +84,28 @@ def _zip(path: Path, members: list[tuple[str, bytes]]) -> Path:
     return path
 
 
-@pytest.mark.parametrize(("name", "reason"), [
-    ("/etc/passwd", "path does not have prefix"),
-    ("example.com/large@v1.0.0/../../escape.go", 'invalid path element ".."'),
-    ("example.com/large@v1.0.0/a/../../escape.go", "file path is not clean"),
-    ("example.com/large@v1.0.0//abs.go", "empty path element"),
-    ("example.com/large@v1.0.0/Dup.go", 'case-insensitive file name collision: "dup.go" and "Dup.go"'),
-    ("example.com/large@v1.0.0/dup.go", 'multiple entries for file "dup.go"'),
-    ("example.com/large@v1.0.0/dup.go/x.go", 'entry "dup.go" is both a file and a directory'),
-])
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        ("/etc/passwd", "path does not have prefix"),
+        ("example.com/large@v1.0.0/../../escape.go", 'invalid path element ".."'),
+        ("example.com/large@v1.0.0/a/../../escape.go", "file path is not clean"),
+        ("example.com/large@v1.0.0//abs.go", "empty path element"),
+        (
+            "example.com/large@v1.0.0/Dup.go",
+            'case-insensitive file name collision: "dup.go" and "Dup.go"',
+        ),
+        ("example.com/large@v1.0.0/dup.go", 'multiple entries for file "dup.go"'),
+        ("example.com/large@v1.0.0/dup.go/x.go", 'entry "dup.go" is both a file and a directory'),
+    ],
+)
 def test_hostile_names_are_refused_before_anything_is_extracted(
-        tmp_path: Path, name: str, reason: str) -> None:
-    zpath = _zip(tmp_path / "bad.zip", [("example.com/large@v1.0.0/dup.go", b"package a\n"),
-                                        (name, b"package b\n")])
+    tmp_path: Path, name: str, reason: str
+) -> None:
+    zpath = _zip(
+        tmp_path / "bad.zip",
+        [("example.com/large@v1.0.0/dup.go", b"package a\n"), (name, b"package b\n")],
+    )
     cf = modzip.check_zip(MV, zpath)
     assert any(reason in e.reason and e.path == name for e in cf.invalid), cf.invalid
     dest = tmp_path / "out"
@@ -96,9 +122,9 @@ def test_member_longer_than_its_declared_size_is_not_extracted_past_it(tmp_path:
     raw = bytearray(zpath.read_bytes())
     small = (10).to_bytes(4, "little")
     local = raw.find(b"PK\x03\x04")
-    raw[local + 22:local + 26] = small  # local header: uncompressed size
+    raw[local + 22 : local + 26] = small  # local header: uncompressed size
     central = raw.find(b"PK\x01\x02")
-    raw[central + 24:central + 28] = small  # central directory: uncompressed size
+    raw[central + 24 : central + 28] = small  # central directory: uncompressed size
     zpath.write_bytes(bytes(raw))
     dest = tmp_path / "out"
     with pytest.raises(modzip.ModuleZipError):
@@ -124,8 +150,11 @@ def test_symlinks_and_nested_modules_are_left_out_of_a_directory_zip(tmp_path: P
     (tmp_path / ".git" / "HEAD").write_text("ref\n")
     cf = modzip.check_dir(tmp_path)
     reasons = {Path(e.path).name: e.reason for e in cf.omitted}
-    assert reasons == {"link.go": "not a regular file", "nested": "directory is in another module",
-                       ".git": "directory is a version control repository"}
+    assert reasons == {
+        "link.go": "not a regular file",
+        "nested": "directory is in another module",
+        ".git": "directory is a version control repository",
+    }
     assert sorted(Path(v).name for v in cf.valid) == ["a.go", "go.mod"]
 
 

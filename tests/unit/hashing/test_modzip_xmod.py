@@ -141,5 +141,9 @@ def _write_zip(zpath: Path, files: list[tuple[str, bytes]]) -> None:
         warnings.simplefilter("ignore", UserWarning)  # zipfile warns about duplicate names
         with zipfile.ZipFile(zpath, "w") as z:
             for name, data in files:
-                z.writestr(zipfile.ZipInfo(name.encode("utf-8", "surrogateescape")
-                                           .decode("utf-8", "replace")), data)
+                z.writestr(
+                    zipfile.ZipInfo(
+                        name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+                    ),
+                    data,
+                )

@@ -91,7 +91,9 @@ def test_cache_consistent_with_itself_but_not_with_go_sum_is_caught(tmp_path: Pa
 
 def test_cached_go_mod_that_differs_from_go_sum_is_caught(tmp_path: Path) -> None:
     cache, _, mods = fakecache.build(tmp_path)
-    cache.mod_path(mods["Up"]).write_text("module github.com/Up/Case\n\nrequire evil.com/x v1.0.0\n")
+    cache.mod_path(mods["Up"]).write_text(
+        "module github.com/Up/Case\n\nrequire evil.com/x v1.0.0\n"
+    )
     _, report = _run(tmp_path)
     assert _rules(report) == [("CACHE004", "github.com/Up/Case")]
 
@@ -111,7 +113,8 @@ def test_corrupt_zip_is_reported_not_a_crash(tmp_path: Path) -> None:
 
 
 def test_second_run_reuses_digests_and_never_trusts_a_changed_file(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(digestcache, "RACY_SECONDS", 0)  # files here were all written just now
     cache, _, mods = fakecache.build(tmp_path)
     db = tmp_path / "state" / "digests.sqlite3"

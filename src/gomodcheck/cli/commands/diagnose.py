@@ -35,6 +35,7 @@ from gomodcheck.errors import InputError
 @format_option
 @fail_on_option
 def command(
+    *,
     args: tuple[str, ...],
     directory: Path,
     online: bool,

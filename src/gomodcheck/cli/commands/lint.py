@@ -34,5 +34,5 @@ def command(
     targets = list(paths) or [Path()]
     config = load_config(targets[0], config_file)
     settings = lint_settings(config.section("lint"), str(config.path or "gomodcheck.toml"))
-    report = lint_paths(targets, settings)
+    report = lint_paths(targets, settings, base=Path.cwd())
     return emit(report, output_format, fail_on)
