@@ -366,7 +366,10 @@ def _missing(f: Failure, ctx: Context) -> Diagnosis:
     mod = f.module
     checks: list[str] = []
     confidence = MEDIUM
-    if ctx.repo is not None and ctx.repo.gosum_present and mod:
+    if ctx.repo is not None and ctx.repo.has_gomod and not ctx.repo.gosum_present:
+        checks.append(f"{ctx.repo.root} has a go.mod but no go.sum at all")
+        confidence = HIGH
+    elif ctx.repo is not None and ctx.repo.gosum_present and mod:
         has = any(k[0] == mod for k in ctx.repo.gosum)
         checks.append(f"{ctx.repo.root}/go.sum {'has' if has else 'has no'} lines for {mod}")
         confidence = HIGH if not has else LOW

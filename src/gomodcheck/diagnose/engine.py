@@ -123,7 +123,9 @@ def build_context(
 def to_finding(rec: Recognised, diagnosis: Diagnosis, ctx: Context) -> Finding:
     failure = rec.failure
     lines = failure.block.lines
-    evidence = [f"{ctx.log_name}:{line.number}: {line.text}" for line in lines[:MAX_EVIDENCE_LINES]]
+    # A command's output (--run) has no file: evidence then says "line N".
+    where = f"{ctx.log_name}:" if ctx.log_name else "line "
+    evidence = [f"{where}{line.number}: {line.text}" for line in lines[:MAX_EVIDENCE_LINES]]
     if len(lines) > MAX_EVIDENCE_LINES:
         evidence.append(f"... {len(lines) - MAX_EVIDENCE_LINES} more lines")
     if rec.repeats > 1:
@@ -174,7 +176,7 @@ def diagnose(
     ctx, notes = build_context(
         reading, log_name=log_name, directory=directory, environ=environ, online=online
     )
-    report = Report(command="diagnose", inputs=[log_name])
+    report = Report(command="diagnose", inputs=[log_name] if log_name else [])
     for rec in reading.failures:
         diagnosis = explain(rec.failure, ctx)
         report.add(to_finding(rec, diagnosis, ctx), rule(rec.failure.family))

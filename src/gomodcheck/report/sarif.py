@@ -31,7 +31,9 @@ def _rule_to_dict(rule: Rule) -> dict[str, Any]:
         props["tags"] = list(rule.tags)
     if rule.security_severity is not None:
         props["security-severity"] = f"{rule.security_severity:.1f}"
-        props.setdefault("tags", []).append("security")
+        # GitHub ranks a result as security only with this tag; the schema forbids repeats.
+        if "security" not in props.setdefault("tags", []):
+            props["tags"].append("security")
     if props:
         out["properties"] = props
     return out

@@ -211,6 +211,15 @@ def s_gowork_sum(lab: Lab) -> Outcome:
     )
 
 
+def s_gowork_go_too_old(lab: Lab) -> Outcome:
+    ws = lab.root / "ws_old"
+    (ws / "a").mkdir(parents=True)
+    (ws / "a" / "go.mod").write_text("module example.com/a\n\ngo 1.23\n")
+    (ws / "a" / "a.go").write_text("package a\n")
+    (ws / "go.work").write_text("go 1.21\n\nuse ./a\n")
+    return Outcome(lab.go(ws, "build", "./a/..."), "go build ./a/...", "toolchain", "gowork-go-too-old")
+
+
 def s_sumdb_zip(lab: Lab) -> Outcome:
     real = (
         Path(lab.env["GOMODCACHE"]) / "cache" / "download" / "github.com" / "pkg" / "errors" / "@v"
@@ -895,7 +904,11 @@ def main() -> int:
         raw = out_dir / f"{name}.raw.txt"
         raw.write_text(outcome.output)
         # Every scenario in two styles: plain, and one CI style in rotation.
-        styles = ["plain", style_names[1 + number % (len(style_names) - 1)], *EXTRA_STYLES.get(name, ())]
+        styles = [
+            "plain",
+            style_names[1 + number % (len(style_names) - 1)],
+            *EXTRA_STYLES.get(name, ()),
+        ]
         for style in dict.fromkeys(styles):
             text = STYLES[style](outcome.command, outcome.output)
             path = out_dir / f"{name}.{style}.log"

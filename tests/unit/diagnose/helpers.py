@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -37,8 +38,6 @@ def corpus() -> list[dict[str, str]]:
 
 def corpus_table() -> str:
     """The docs/diagnose.md table: per (family, cause), cases by kind and how many were right."""
-    from collections import Counter  # noqa: PLC0415
-
     cases: Counter[tuple[str, str]] = Counter()
     right: Counter[tuple[str, str]] = Counter()
     kinds: dict[tuple[str, str], Counter[str]] = {}
@@ -50,10 +49,14 @@ def corpus_table() -> str:
         cases[key] += 1
         kinds.setdefault(key, Counter())[row["kind"]] += 1
         right[key] += (not found) if row["family"] == "none" else key in found
-    lines = ["| Family | Cause | Cases (real / generated / synthetic) | Correctly diagnosed |",
-             "|---|---|---|---|"]
+    lines = [
+        "| Family | Cause | Cases (real / generated / synthetic) | Correctly diagnosed |",
+        "|---|---|---|---|",
+    ]
     for key in sorted(cases):
         k = kinds[key]
-        lines.append(f"| {key[0]} | {key[1]} | {cases[key]} ({k['real']} / {k['generated']} / {k['clean']}) | {right[key]} |")
+        lines.append(
+            f"| {key[0]} | {key[1]} | {cases[key]} ({k['real']} / {k['generated']} / {k['clean']}) | {right[key]} |"
+        )
     lines.append(f"| **total** | | {sum(cases.values())} | {sum(right.values())} |")
     return "\n".join(lines)

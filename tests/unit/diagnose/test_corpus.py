@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from gomodcheck.diagnose import diagnose
-from tests.unit.diagnose.helpers import ASSETS, corpus
+from tests.unit.diagnose.helpers import ASSETS, corpus, corpus_table
 
 
 def _score() -> tuple[Counter[str], Counter[str], Counter[str], list[str], list[str]]:
@@ -54,8 +54,8 @@ def test_every_family_is_recognised_and_causes_are_at_least_95_percent_right() -
 
 
 def test_the_accuracy_table_in_the_docs_is_the_one_the_corpus_gives_today() -> None:
-    from tests.unit.diagnose.helpers import corpus_table
-
     doc = (ASSETS.parents[2] / "docs" / "diagnose.md").read_text()
-    table = doc.split("<!-- corpus-table:start -->\n", 1)[1].split("\n<!-- corpus-table:end -->", 1)[0]
+    table = doc.split("<!-- corpus-table:start -->\n", 1)[1].split(
+        "\n<!-- corpus-table:end -->", 1
+    )[0]
     assert table == corpus_table()

@@ -22,6 +22,7 @@ MISSING = Rule(
     "go.sum lacks a line the go command needs",
     help_uri="https://example.invalid/rules#GMC-TEST1",
     security_severity=7.5,
+    tags=("supply-chain", "security"),
 )
 
 
@@ -69,7 +70,7 @@ def test_sarif_results_point_at_the_exact_region_and_their_rule() -> None:
     assert first["level"] == "error"
     security = next(r for r in rules if r["id"] == "GMC-TEST1")
     assert security["properties"]["security-severity"] == "7.5"
-    assert "security" in security["properties"]["tags"]
+    assert security["properties"]["tags"] == ["supply-chain", "security"]
     # A finding without a file has no location; one with a file but no line has no region.
     assert "locations" not in run["results"][1]
     assert "region" not in run["results"][2]["locations"][0]["physicalLocation"]

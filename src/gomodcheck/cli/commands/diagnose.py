@@ -63,10 +63,11 @@ def command(
         assert proc.stdout is not None
         report = diagnose(
             Tee(proc.stdout.fileno(), sys.stderr.buffer),
-            log_name=" ".join(args),
+            log_name="",
             directory=root,
             online=online,
         )
+        report.inputs.append(" ".join(args))
         status = proc.wait()
         code = emit(report, output_format, fail_on)
         if code == 0 and status != 0:
