@@ -14,7 +14,7 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -135,11 +135,17 @@ class HttpFetcher:
         raise AssertionError("unreachable")
 
     def fetch_many(
-        self, urls: Sequence[str], max_sizes: Sequence[int], *, workers: int = 32
+        self,
+        urls: Sequence[str],
+        max_sizes: Sequence[int],
+        *,
+        workers: int = 32,
+        on_answer: Callable[[int, bytes | FetchError], None] | None = None,
     ) -> list[bytes | FetchError]:
         """Fetch many URLs: pipelined over a few connections for plain HTTP, else concurrently.
 
-        Each answer is the bytes or the FetchError that fetch() would have given.
+        Each answer is the bytes or the FetchError that fetch() would have given; on_answer(i,
+        answer) is called once per URL as soon as its answer is known.
         """
         results: list[bytes | FetchError | None] = [None] * len(urls)
         groups: dict[tuple[str, int], list[int]] = {}
@@ -166,7 +172,12 @@ class HttpFetcher:
             address, idx = batch
             paths = [_request_target(urls[i]) for i in idx]
             answers = pipelined_get(
-                address, paths, [max_sizes[i] for i in idx], timeouts, USER_AGENT
+                address,
+                paths,
+                [max_sizes[i] for i in idx],
+                timeouts,
+                USER_AGENT,
+                on_answer=None if on_answer is None else (lambda k, a: on_answer(idx[k], a)),
             )
             with self._lock:
                 self.requests += sum(1 for a in answers if a is not None)
@@ -174,10 +185,14 @@ class HttpFetcher:
                 results[i] = answer
 
         def single(i: int) -> None:
+            answer: bytes | FetchError
             try:
-                results[i] = self.fetch(urls[i], max_size=max_sizes[i])
+                answer = self.fetch(urls[i], max_size=max_sizes[i])
             except FetchError as exc:
-                results[i] = exc
+                answer = exc
+            results[i] = answer
+            if on_answer is not None:
+                on_answer(i, answer)
 
         if batches:
             with concurrent.futures.ThreadPoolExecutor(_PIPELINE_CONNECTIONS) as pool:

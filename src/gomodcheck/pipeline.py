@@ -13,7 +13,7 @@ import contextlib
 import socket
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -36,8 +36,13 @@ def pipelined_get(
     max_sizes: Sequence[int],
     timeouts: Timeouts,
     user_agent: str,
+    *,
+    on_answer: Callable[[int, bytes | FetchError], None] | None = None,
 ) -> list[bytes | FetchError | None]:
-    """GET each path in order; None where the answer did not come (fetch it another way)."""
+    """GET each path in order; None where the answer did not come (fetch it another way).
+
+    on_answer(i, answer) is called as each answer arrives, so work can start before the last.
+    """
     results: list[bytes | FetchError | None] = [None] * len(paths)
     if not paths:
         return results
@@ -70,6 +75,9 @@ def pipelined_get(
             if answer is None:
                 break
             results[i], keep_going = answer
+            got = results[i]
+            if on_answer is not None and got is not None:
+                on_answer(i, got)
             if not keep_going:
                 break
     except (OSError, ValueError):

@@ -930,7 +930,11 @@ def _cache_modified(f: Failure, ctx: Context) -> Diagnosis:
             "# bust the CI cache key: key: go-${{ hashFiles('**/go.sum') }}-v2",
         ),
         ("Do not skip `go mod verify` in CI to make this pass.",),
-        (),
+        tuple(
+            f"this machine's module cache: {state}"
+            for state in (ctx.cache_state.get(f"{f.module}@{f.version}"),)
+            if state
+        ),
     )
 
 

@@ -48,6 +48,8 @@ class Context:
     sumdb: Mapping[str, SumRecord] = field(default_factory=dict)
     # "module@version" -> h1 of the zip the public proxy serves (online only).
     proxy_hash: Mapping[str, str] = field(default_factory=dict)
+    # "module@version" -> what the local module cache shows now (for go mod verify failures).
+    cache_state: Mapping[str, str] = field(default_factory=dict)
     online: bool = False
 
     def setting(self, name: str) -> Setting | None:

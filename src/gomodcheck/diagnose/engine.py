@@ -73,7 +73,7 @@ def build_context(
     online: bool,
 ) -> tuple[Context, tuple[str, ...]]:
     """Offline facts first (checkout, environment, module cache), then online ones if asked."""
-    from gomodcheck.diagnose.facts import cached_lookups, repo_facts  # noqa: PLC0415
+    from gomodcheck.diagnose.facts import cache_checks, cached_lookups, repo_facts  # noqa: PLC0415
     from gomodcheck.goenv import GoEnv  # noqa: PLC0415
 
     notes: list[str] = []
@@ -95,6 +95,16 @@ def build_context(
     sumdb: dict[str, SumRecord] = (
         dict(cached_lookups(goenv.gomodcache, modvers)) if goenv.get("GOMODCACHE") else {}
     )
+    verify_failures = [
+        (r.failure.module, r.failure.version)
+        for r in reading.failures
+        if r.failure.family.value == "cache-modified"
+    ]
+    cache_state = (
+        cache_checks(goenv.gomodcache, verify_failures)
+        if verify_failures and goenv.get("GOMODCACHE")
+        else {}
+    )
     proxy_hash: Mapping[str, str] = {}
     if online:
         from gomodcheck.diagnose.online import consult  # noqa: PLC0415
@@ -115,6 +125,7 @@ def build_context(
         repo=repo,
         sumdb=sumdb,
         proxy_hash=proxy_hash,
+        cache_state=cache_state,
         online=online,
     )
     return ctx, tuple(notes)

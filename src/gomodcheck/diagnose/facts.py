@@ -148,3 +148,39 @@ def cached_lookups(
                 parsed[0], parsed[1], f"{db} lookup cached in the module cache"
             )
     return out
+
+
+def cache_checks(gomodcache: Path, modvers: Iterable[tuple[str, str]]) -> Mapping[str, str]:
+    """For modules `go mod verify` complained about: what the local module cache shows now.
+
+    Uses the tool's module-cache layout and dirhash (as `go mod verify` does): the extracted
+    directory is hashed and compared with the recorded .ziphash. Missing pieces give no entry.
+    """
+    try:
+        from gomodcheck.dirhash import hash_dir  # noqa: PLC0415
+        from gomodcheck.modcache import ModCache  # noqa: PLC0415
+        from gomodcheck.module import ModuleVersion  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - degrade to no confirmation
+        return {}
+    cache = ModCache(gomodcache)
+    out: dict[str, str] = {}
+    for module, version in modvers:
+        if not module or not version:
+            continue
+        try:
+            mv = ModuleVersion(module, version)
+            recorded = cache.read_ziphash(mv)
+            directory = cache.extracted_dir(mv)
+        except (ValueError, OSError):
+            continue
+        key = f"{module}@{version}"
+        if recorded is None:
+            out[key] = f"{cache.ziphash_path(mv)} is missing in {gomodcache}"
+        elif directory.is_dir():
+            try:
+                now = hash_dir(directory, key)
+            except OSError:
+                continue
+            state = "still differs from" if now != recorded else "now matches"
+            out[key] = f"{directory} hashes to {now}, which {state} the recorded {recorded}"
+    return out

@@ -148,6 +148,7 @@ class Client:
         self._accepted: dict[bytes, Tree] = {}
         # Prefetched, unverified answers by remote path; each is used at most once.
         self._stash: dict[str, bytes] = {}
+        self._pending: dict[str, Future[bytes | FetchError]] = {}
         # Cache keys known to be absent (from prefetch's batched check): no need to ask again.
         self._absent: set[str] = set()
         self._paths: dict[tuple[str, str], str] = {}
@@ -231,7 +232,15 @@ class Client:
         with self._lock:
             self._absent.update(k for t in tiles for k in keys[t])
         tile_paths = [f"/{t.path()}" for t in tiles]
-        got = read_many(tile_paths, [t.W * HASH_SIZE for t in tiles])
+        sizes = [t.W * HASH_SIZE for t in tiles]
+        start_many = getattr(self.remote, "start_many", None)
+        if start_many is not None:
+            # In the background: proofs start on the first tiles while later ones still arrive.
+            futures = start_many(tile_paths, sizes)
+            with self._lock:
+                self._pending.update(zip(tile_paths, futures, strict=True))
+            return
+        got = read_many(tile_paths, sizes)
         with self._lock:
             for tp, answer in zip(tile_paths, got, strict=True):
                 if isinstance(answer, bytes):
@@ -272,8 +281,13 @@ class Client:
     def _read_remote(self, path: str, max_size: int) -> bytes:
         with self._lock:
             stashed = self._stash.pop(path, None)
+            pending = self._pending.pop(path, None)
+        if stashed is None and pending is not None:
+            answer = pending.result()
+            stashed = answer if isinstance(answer, bytes) else None
         if stashed is not None and len(stashed) <= max_size:
             return stashed
+        # Not prefetched, or it failed there: ask again, so the error is reported as it is.
         return self.remote.read(path, max_size=max_size)
 
     def _lookup(self, remote_path: str) -> bytes:

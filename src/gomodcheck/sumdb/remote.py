@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 
 from gomodcheck.errors import FetchError, NotFoundError
 from gomodcheck.fetcher import Fetcher
@@ -65,6 +66,35 @@ class HttpRemote:
 
     def read(self, path: str, *, max_size: int) -> bytes:
         return self.fetcher.fetch(join_url(self.base, path), max_size=max_size)
+
+    def start_many(
+        self, paths: Sequence[str], max_sizes: Sequence[int]
+    ) -> list[Future[bytes | FetchError]]:
+        """Like read_many, in the background: each future resolves as its answer arrives."""
+        futures: list[Future[bytes | FetchError]] = [Future() for _ in paths]
+        many = getattr(self.fetcher, "fetch_many", None)
+
+        def resolve(i: int, answer: bytes | FetchError) -> None:
+            if not futures[i].done():
+                futures[i].set_result(answer)
+
+        def run() -> None:
+            try:
+                if many is not None:
+                    urls = [join_url(self.base, p) for p in paths]
+                    many(urls, max_sizes, on_answer=resolve)
+                else:
+                    for i, answer in enumerate(self.read_many(paths, max_sizes)):
+                        resolve(i, answer)
+            except Exception as exc:
+                for i in range(len(paths)):
+                    resolve(i, FetchError(f"{paths[i]}: {exc}"))
+            finally:
+                for i in range(len(paths)):
+                    resolve(i, FetchError(f"{paths[i]}: no answer"))
+
+        threading.Thread(target=run, daemon=True, name="sumdb-prefetch").start()
+        return futures
 
     def read_many(self, paths: Sequence[str], max_sizes: Sequence[int]) -> list[bytes | FetchError]:
         """Bulk reads (pipelined where the fetcher can); each answer is bytes or the error."""

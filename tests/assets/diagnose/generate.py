@@ -217,7 +217,9 @@ def s_gowork_go_too_old(lab: Lab) -> Outcome:
     (ws / "a" / "go.mod").write_text("module example.com/a\n\ngo 1.23\n")
     (ws / "a" / "a.go").write_text("package a\n")
     (ws / "go.work").write_text("go 1.21\n\nuse ./a\n")
-    return Outcome(lab.go(ws, "build", "./a/..."), "go build ./a/...", "toolchain", "gowork-go-too-old")
+    return Outcome(
+        lab.go(ws, "build", "./a/..."), "go build ./a/...", "toolchain", "gowork-go-too-old"
+    )
 
 
 def s_sumdb_zip(lab: Lab) -> Outcome:

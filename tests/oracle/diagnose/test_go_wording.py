@@ -50,6 +50,7 @@ OFFLINE = [
     "verify_zip",
     "test_failure",
     "network_test",
+    "gowork_go_too_old",
 ]
 
 

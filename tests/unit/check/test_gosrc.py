@@ -119,7 +119,9 @@ _NOISE = st.sampled_from(["", " ", "\n", "\t", ";", "// c\n", "/* c */", "/*\n*/
 
 @given(
     st.lists(
-        st.tuples(_NOISE, _PATH, st.sampled_from(["", "_ ", ". ", "x "]), st.sampled_from(['"', "`"])),
+        st.tuples(
+            _NOISE, _PATH, st.sampled_from(["", "_ ", ". ", "x "]), st.sampled_from(['"', "`"])
+        ),
         max_size=6,
     ),
     _NOISE,

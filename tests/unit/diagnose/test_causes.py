@@ -145,3 +145,17 @@ def test_a_log_that_holds_no_module_failure_gets_no_finding() -> None:
     report = diagnose(io.BytesIO(b"ok  \texample.com/a\t0.1s\nPASS\n"), environ={})
     assert report.findings == []
     assert report.exit_code() == 0
+
+
+def test_a_modified_module_cache_is_rechecked_on_this_machine(tmp_path: Path) -> None:
+    mod = tmp_path / "mod"
+    (mod / "cache" / "download" / "example.com" / "lib" / "@v").mkdir(parents=True)
+    (mod / "cache" / "download" / "example.com" / "lib" / "@v" / "v1.0.0.ziphash").write_text(
+        "h1:RECORDED="
+    )
+    (mod / "example.com" / "lib@v1.0.0").mkdir(parents=True)
+    (mod / "example.com" / "lib@v1.0.0" / "lib.go").write_text("package lib // patched\n")
+    log = "example.com/lib v1.0.0: dir has been modified (/x/example.com/lib@v1.0.0)\n"
+    finding = only(run(log, environ={"GOMODCACHE": str(mod), "HOME": str(tmp_path)}))
+    assert finding.properties["cause"] == "modcache-dir-modified"
+    assert any("still differs from the recorded h1:RECORDED=" in e for e in finding.evidence)
