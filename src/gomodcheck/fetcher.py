@@ -13,7 +13,6 @@ import concurrent.futures
 import threading
 import time
 import urllib.parse
-import urllib.request
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -263,12 +262,16 @@ def _request_target(url: str) -> str:
 
 def _proxied(host: str) -> bool:
     """Whether an HTTP proxy from the environment applies (then pipelining would bypass it)."""
+    import urllib.request  # noqa: PLC0415 - it pulls in http.client and email: import on use
+
     proxies = urllib.request.getproxies()
     return bool(proxies.get("http") or proxies.get("all")) and not urllib.request.proxy_bypass(host)
 
 
 def read_file_url(url: str, *, max_size: int) -> bytes:
     """Read a file:// URL the way the go command's web package does (missing means 404)."""
+    import urllib.request  # noqa: PLC0415
+
     path = Path(urllib.request.url2pathname(urllib.parse.urlsplit(url).path))
     try:
         with path.open("rb") as f:

@@ -536,12 +536,12 @@ def _vendor_lookup(f: Failure, ctx: Context) -> Diagnosis:
 
 
 def _not_found(f: Failure, ctx: Context) -> Diagnosis:
-    mod, ver = f.module, f.version
+    mod, ver = f.module or "<module>", f.version or "<version>"
     response = f.fields.get("response", "")
     server = f.fields.get("server", "sumdb")
     status = f.fields.get("status", "")
     where = "the checksum database" if server == "sumdb" else "the module proxy"
-    glob = private_glob(mod) if mod else "<your module prefix>"
+    glob = private_glob(f.module) if f.module else "<your module prefix>"
     private_signs = re.search(
         r"terminal prompts disabled|could not read Username|[Rr]epository not found|unrecognized "
         r"import path"
@@ -1007,7 +1007,8 @@ def _path_mismatch(f: Failure, ctx: Context) -> Diagnosis:
 
 
 def _zip_rejected(f: Failure, ctx: Context) -> Diagnosis:
-    mod, ver = f.module, f.version
+    # "go: create zip: ..." can come without the module (it is on the "go: downloading" line).
+    mod, ver = f.module or "<module>", f.version or "<version>"
     what = f.fields.get("what", "")
     cause = (
         "case-collision" if f.fields.get("detail") == "case-collision" else "malformed-file-path"

@@ -289,8 +289,9 @@ def _malformed(block: Block) -> Failure | None:
 
 
 _VENDOR_SUB = re.compile(
-    r"^\s*(?P<mod>\S+?)@(?P<ver>\S+): (?P<msg>is explicitly required in go\.mod, but (?:not "
-    r"marked as explicit|vendor/modules\.txt indicates)"
+    r"^\s*(?P<mod>[^\s@:]+)(?:@(?P<ver>\S+))?: "
+    r"(?P<msg>is explicitly required in go\.mod, but (?:not marked as explicit"
+    r"|vendor/modules\.txt indicates)"
     r"|is replaced(?: by \S+)? in \S+, but (?:not marked as replaced|marked as replaced by)"
     r"|is marked as explicit in vendor/modules\.txt, but not explicitly required"
     r"|is marked as replaced in vendor/modules\.txt, but not replaced)",
@@ -300,7 +301,10 @@ _VENDOR_SUB = re.compile(
 
 def _vendoring(block: Block) -> Failure | None:
     match = re.search(r"inconsistent vendoring in (?P<dir>[^\n]*?):?\s*$", block.text, re.M)
-    subs = [f"{m['mod']}@{m['ver']}: {m['msg']}" for m in _VENDOR_SUB.finditer(block.text)]
+    subs = [
+        f"{m['mod']}{'@' + m['ver'] if m['ver'] else ''}: {m['msg']}"
+        for m in _VENDOR_SUB.finditer(block.text)
+    ]
     if not match and not subs:
         return None
     where = match["dir"] if match else ""
@@ -359,10 +363,21 @@ def _cache_modified(block: Block) -> Failure | None:
 
 def _replace_missing(block: Block) -> Failure | None:
     match = re.search(
-        r"replacement directory (?P<dir>\S+?):? (?P<why>does not exist|.*)$", block.text, re.M
+        r"replacement directory (?P<dir>\S+?):? (?P<why>does not exist|.*)$"
+        # Go 1.16-1.20: "M@V (replaced by ./dir): reading dir/go.mod: open ...: no such file";
+        # Go 1.11-1.15: "go: parsing ../dir/go.mod: open ../dir/go.mod: no such file".
+        r"|\(replaced by (?P<dir2>[./][^)\s]*)\): reading \S*go\.mod: open \S+: no such file"
+        r"|go: parsing (?P<dir3>\S*?)/?go\.mod: open \S+: no such file",
+        block.text,
+        re.M,
     )
     if not match:
         return None
+    if not match["dir"]:
+        where = match["dir2"] or match["dir3"] or "/"
+        fields = _first_modver(block.text[: match.start()])
+        fields.update(detail=where, dir=where)
+        return Failure(Family.REPLACE_DIR_MISSING, block, fields)
     fields = _first_modver(block.text[: match.start()])
     fields.update(detail=match["dir"], dir=match["dir"])
     return Failure(Family.REPLACE_DIR_MISSING, block, fields)

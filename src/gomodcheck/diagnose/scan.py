@@ -67,6 +67,8 @@ STRONG_WORDS = (
     "has been modified (",
     "missing ziphash",
     "replacement directory",
+    "(replaced by ",
+    "go: parsing ",
     "declares its path",
     "file name collision",
     "malformed file path",

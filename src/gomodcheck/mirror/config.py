@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from gomodcheck.errors import ParseError, UsageError
+from gomodcheck.server.config import parse_listen
 from gomodcheck.sumdb.config import SUM_GOLANG_ORG_KEY
 
 DEFAULT_UPSTREAM = "https://proxy.golang.org/sumdb/sum.golang.org"
@@ -31,10 +32,7 @@ class MirrorConfig:
 
     @property
     def host_port(self) -> tuple[str, int]:
-        host, sep, port = self.listen.rpartition(":")
-        if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
-            raise UsageError(f"--listen {self.listen!r}: want HOST:PORT, e.g. 127.0.0.1:8080")
-        return host.strip("[]") or "127.0.0.1", int(port)
+        return parse_listen(self.listen)
 
 
 def load_mirror_config(path: Path | None, overrides: Mapping[str, Any]) -> MirrorConfig:

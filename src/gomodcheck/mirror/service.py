@@ -35,11 +35,23 @@ from gomodcheck.errors import (
     GomodcheckError,
     NotFoundError,
     SecurityError,
+    UsageError,
     VerificationError,
 )
+from gomodcheck.fetcher import FetchPolicy, HttpFetcher
 from gomodcheck.mirror.alerts import AlertLog
 from gomodcheck.mirror.client import MirrorClient, SingleFlight
-from gomodcheck.sumdb import MAX_LOOKUP, NotInDatabaseError, OfflineError, Remote, SqliteState
+from gomodcheck.mirror.config import MirrorConfig
+from gomodcheck.note import parse_verifier_key
+from gomodcheck.sumdb import (
+    MAX_LOOKUP,
+    HttpRemote,
+    NotInDatabaseError,
+    OfflineError,
+    Remote,
+    SqliteState,
+    SumdbConfig,
+)
 from gomodcheck.tlog import (
     HASH_SIZE,
     MalformedError,
@@ -77,7 +89,8 @@ class MirrorSettings:
 
 
 class MemoryCache:
-    """A bounded LRU of proved answers by path (tiles and lookups never change once proved)."""
+    """A bounded LRU of immutable answers by path (tiles and lookups never change once proved);
+    also the tile cache of ``sumdb serve``'s private database."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
@@ -342,3 +355,22 @@ def _split_data_tile(data: bytes, width: int) -> list[bytes]:
 def open_store(db: Path) -> SqliteState:
     """The mirror's store: the client's verified-cache schema in one SQLite file."""
     return SqliteState(db)
+
+
+def open_mirror(config: MirrorConfig) -> Mirror:
+    """The mirror for a config: its store, its upstream (none when offline), its alert log."""
+    try:
+        name = parse_verifier_key(config.key).name
+    except GomodcheckError as exc:
+        raise UsageError(f"--key: {exc}") from None
+    state = open_store(config.db)
+    remote = None
+    if not config.offline:
+        # The upstream is one fixed URL: no GOPROXY resolution, no fallback to https://<name>.
+        sumdb = SumdbConfig(name, config.key, config.upstream.rstrip("/"))
+        fetcher = HttpFetcher(
+            FetchPolicy(connect_timeout=5.0, read_timeout=20.0, deadline=30.0, attempts=2)
+        )
+        remote = HttpRemote(sumdb, (), fetcher)
+    settings = MirrorSettings(config.key, latest_interval=config.latest_interval)
+    return Mirror(settings, state, remote, AlertLog(config.db))

@@ -25,14 +25,16 @@ from typing import Any, Generic, TypeVar
 
 from gomodcheck import module, tlog
 from gomodcheck.errors import DataError, FetchError, NotFoundError
+from gomodcheck.mirror import handler as mirror_handler
+from gomodcheck.mirror.service import MemoryCache, Mirror
 from gomodcheck.server.logstore import Head, LogStore, SignFunc
-from gomodcheck.server.mirror import Mirror, MirrorError
 from gomodcheck.server.upstream import Upstream
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 T = TypeVar("T")
 ACCESS_LOG = logging.getLogger("gomodcheck.server.access")
@@ -116,30 +118,6 @@ class Appender:
             fut.set_result(ids[(p, v)])
 
 
-class TileCache:
-    """Bounded LRU of immutable tiles (full tiles only), by path."""
-
-    def __init__(self, max_bytes: int) -> None:
-        self.max_bytes = max_bytes
-        self.size = 0
-        self._data: OrderedDict[str, bytes] = OrderedDict()
-
-    def get(self, key: str) -> bytes | None:
-        data = self._data.get(key)
-        if data is not None:
-            self._data.move_to_end(key)
-        return data
-
-    def put(self, key: str, data: bytes) -> None:
-        if len(data) > self.max_bytes or key in self._data:
-            return
-        self._data[key] = data
-        self.size += len(data)
-        while self.size > self.max_bytes:
-            _, old = self._data.popitem(last=False)
-            self.size -= len(old)
-
-
 class _Lru(Generic[T]):
     """A small bounded LRU map."""
 
@@ -162,7 +140,8 @@ class _Lru(Generic[T]):
 
 class SumdbApp:
     """ASGI app serving a private checksum database (a log, optionally fed by an upstream)
-    and/or verifying mirrors of public databases under /sumdb/<name>/."""
+    and/or verifying mirrors of public databases under /sumdb/<name>/ (gomodcheck.mirror's
+    service, answered by gomodcheck.mirror.handler as ``sumdb mirror`` answers)."""
 
     def __init__(
         self,
@@ -186,7 +165,7 @@ class SumdbApp:
         self.upstream = upstream
         self.modules = modules
         self.max_tile_height = max_tile_height
-        self.tiles = TileCache(tile_cache_bytes)
+        self.tiles = MemoryCache(tile_cache_bytes)  # full tiles only, by path
         self._records: _Lru[tuple[int, bytes]] = _Lru(1 << 16)
         self.upstream_concurrency = upstream_concurrency
         self.access_log = access_log
@@ -327,35 +306,15 @@ class SumdbApp:
         if self.db is not None:
             doc["tree_size"] = self.head.n if self.head else 0
         for mirror in self.mirrors.values():
-            tree = mirror.client.latest[0]
-            doc.setdefault("mirrors", {})[mirror.name] = {
-                "verified_tree_size": tree.n,
-                "security_incident": mirror.incident,
-            }
-            if mirror.incident:
+            state = mirror_handler.health(mirror)
+            doc.setdefault("mirrors", {})[mirror.name] = state
+            if state["status"] != "ok":
                 doc["status"] = "degraded"
         return (json.dumps(doc) + "\n").encode()
 
     async def _mirror(self, mirror: Mirror, rest: str) -> tuple[int, bytes, bytes, bytes]:
-        loop = asyncio.get_running_loop()
-        try:
-            if rest == "supported":
-                return 200, b"", TEXT, CACHE_LATEST
-            if rest == "latest":
-                body = await loop.run_in_executor(None, mirror.latest)
-                return 200, body, TEXT, CACHE_LATEST
-            if rest.startswith("lookup/"):
-                escaped = rest[len("lookup/") :]
-                path, version = _parse_lookup(escaped)
-                body = await loop.run_in_executor(None, mirror.lookup, escaped, path, version)
-                return 200, body, TEXT, CACHE_LOOKUP
-            if rest.startswith("tile/"):
-                body = await loop.run_in_executor(None, mirror.tile, rest)
-                ctype = TEXT if "/data/" in rest else b"application/octet-stream"
-                return 200, body, ctype, CACHE_IMMUTABLE
-        except MirrorError as exc:
-            raise HttpError(exc.status, str(exc)) from None
-        raise HttpError(404, "not found")
+        answer = await mirror_handler.handle(mirror, "/" + rest, mounted=True)
+        return answer.status, answer.body, answer.media, answer.cache
 
     def _head(self) -> Head:
         if self.head is None:

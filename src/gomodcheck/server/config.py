@@ -38,10 +38,15 @@ class ServerConfig:
 
     @property
     def host_port(self) -> tuple[str, int]:
-        host, sep, port = self.listen.rpartition(":")
-        if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
-            raise UsageError(f"--listen {self.listen!r}: want HOST:PORT, e.g. 127.0.0.1:8080")
-        return host.strip("[]") or "127.0.0.1", int(port)
+        return parse_listen(self.listen)
+
+
+def parse_listen(listen: str) -> tuple[str, int]:
+    """(host, port) from ``--listen HOST:PORT``; UsageError when malformed."""
+    host, sep, port = listen.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) <= 65535:
+        raise UsageError(f"--listen {listen!r}: want HOST:PORT, e.g. 127.0.0.1:8080")
+    return host.strip("[]") or "127.0.0.1", int(port)
 
 
 _PATH_FIELDS = {"key_file", "db", "mirror_state"}

@@ -11,18 +11,24 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import signal
 import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from types import FrameType
+from typing import TYPE_CHECKING, Any, Literal
 
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from gomodcheck import note
-from gomodcheck.errors import InputError, UsageError
-from gomodcheck.server.app import SumdbApp
+from gomodcheck.errors import FetchError, InputError, UsageError
+from gomodcheck.server.app import ASGIApp, SumdbApp
 from gomodcheck.server.config import ServerConfig
-from gomodcheck.server.mirror import Mirror
 from gomodcheck.server.upstream import ProxyUpstream
+
+if TYPE_CHECKING:
+    from gomodcheck.mirror.config import MirrorConfig
+    from gomodcheck.mirror.service import Mirror
 
 MAX_HEAD_BYTES = 16 * 1024
 _TOO_LARGE = (
@@ -117,7 +123,7 @@ class JsonFormatter(logging.Formatter):
     """Access lines are already JSON; other records become JSON objects too."""
 
     def format(self, record: logging.LogRecord) -> str:
-        if record.name == "gomodcheck.server.access":
+        if record.name.endswith(".access"):
             return record.getMessage()
         doc: dict[str, Any] = {
             "ts": round(record.created, 3),
@@ -131,9 +137,10 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging() -> None:
+    """JSON lines on stderr for the server, the mirror (its alerts) and uvicorn."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
-    for name in ("gomodcheck.server", "uvicorn.error"):
+    for name in ("gomodcheck.server", "gomodcheck.mirror", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
         logger.setLevel(logging.INFO)
@@ -141,9 +148,15 @@ def configure_logging() -> None:
 
 
 def build_mirror(config: ServerConfig) -> Mirror | None:
-    """The mirror a config asks for (GOSUMDB syntax: key or known name, then the URL)."""
+    """The mirror ``--mirror`` asks for (GOSUMDB syntax: key or known name, then the URL).
+
+    ``--mirror``, ``--mirror-state`` and ``--mirror-refresh`` are the key/upstream, ``db`` and
+    ``latest_interval`` of a ``sumdb mirror`` config: the mirror is the same one.
+    """
     if not config.mirror:
         return None
+    from gomodcheck.mirror.config import MirrorConfig  # noqa: PLC0415
+    from gomodcheck.mirror.service import open_mirror  # noqa: PLC0415
     from gomodcheck.store import state_dir  # noqa: PLC0415
     from gomodcheck.sumdb.config import parse_gosumdb  # noqa: PLC0415
 
@@ -155,9 +168,13 @@ def build_mirror(config: ServerConfig) -> Mirror | None:
         if config.mirror_state != Path()
         else (state_dir() / "sumdb-mirror.sqlite3")
     )
-    return Mirror(
-        parsed.key, parsed.url or parsed.direct_url, state, refresh_interval=config.mirror_refresh
+    mirror_config = MirrorConfig(
+        db=state,
+        key=parsed.key,
+        upstream=parsed.url or parsed.direct_url,
+        latest_interval=config.mirror_refresh,
     )
+    return open_mirror(mirror_config)
 
 
 def build_app(config: ServerConfig) -> SumdbApp:
@@ -200,41 +217,83 @@ def _no_sign(text: bytes) -> bytes:
 def serve(config: ServerConfig, app: SumdbApp | None = None, lifetime: float = 0.0) -> None:
     """Run until SIGINT/SIGTERM (or ``lifetime`` seconds, for tests); in-flight requests get
     ``graceful_shutdown`` seconds to finish."""
+    app = app or build_app(config)
+    app.startup()  # errors (bad key, damaged log) surface here, before we listen
+    try:
+        run(app, Listen.of(config), lifespan="on", lifetime=lifetime)
+    finally:
+        app.shutdown()
+
+
+@dataclass(frozen=True)
+class Listen:
+    """The uvicorn settings ``sumdb serve`` and ``sumdb mirror`` share."""
+
+    listen: str
+    host: str
+    port: int
+    header_timeout: float
+    keep_alive: int
+    graceful_shutdown: float
+    access_log: bool
+
+    @classmethod
+    def of(cls, config: ServerConfig | MirrorConfig) -> Listen:
+        return cls(
+            config.listen,
+            *config.host_port,
+            config.header_timeout,
+            config.keep_alive,
+            config.graceful_shutdown,
+            config.access_log,
+        )
+
+
+def run(
+    app: ASGIApp,
+    listen: Listen,
+    *,
+    lifespan: Literal["on", "off"] = "off",
+    lifetime: float = 0.0,
+) -> None:
+    """Serve ``app`` under uvicorn with the head deadline and cap, JSON logs on stderr, until
+    SIGINT/SIGTERM (exit status 0) or ``lifetime`` seconds; FetchError if it cannot listen."""
     import threading  # noqa: PLC0415
 
     import uvicorn  # noqa: PLC0415 - heavy
 
-    app = app or build_app(config)
-    host, port = config.host_port
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            # Stop gracefully and exit 0. uvicorn would re-raise the signal once shut down,
+            # which kills the process before our own cleanup (and reports a failure).
+            if self.should_exit and sig == signal.SIGINT:
+                self.force_exit = True
+            else:
+                self.should_exit = True
+
     base = _httptools_protocol() or HeaderDeadlineProtocol
-    protocol = type("ConfiguredProtocol", (base,), {"header_timeout": config.header_timeout})
+    protocol = type("ConfiguredProtocol", (base,), {"header_timeout": listen.header_timeout})
     configure_logging()
     uv_config = uvicorn.Config(
         app,
-        host=host,
-        port=port,
+        host=listen.host,
+        port=listen.port,
         http=protocol,
         loop="auto",  # uvloop when installed
-        lifespan="on",
-        access_log=False,  # the app writes its own structured access log
+        lifespan=lifespan,
+        access_log=False,  # the apps write their own structured access log
         log_config=None,
-        timeout_keep_alive=config.keep_alive,
-        timeout_graceful_shutdown=int(config.graceful_shutdown),
+        timeout_keep_alive=listen.keep_alive,
+        timeout_graceful_shutdown=int(listen.graceful_shutdown),
         h11_max_incomplete_event_size=MAX_HEAD_BYTES,
         server_header=False,
         date_header=True,
     )
-    app.startup()  # errors (bad key, damaged log) surface here, before we listen
-    try:
-        server = uvicorn.Server(uv_config)
-        if lifetime > 0:
-            timer = threading.Timer(lifetime, lambda: setattr(server, "should_exit", True))
-            timer.daemon = True
-            timer.start()
-        server.run()
-    finally:
-        app.shutdown()
+    server = Server(uv_config)
+    if lifetime > 0:
+        timer = threading.Timer(lifetime, lambda: setattr(server, "should_exit", True))
+        timer.daemon = True
+        timer.start()
+    server.run()
     if not server.started:
-        from gomodcheck.errors import FetchError  # noqa: PLC0415
-
-        raise FetchError(f"could not listen on {config.listen}")
+        raise FetchError(f"could not listen on {listen.listen}")

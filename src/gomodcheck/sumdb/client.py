@@ -15,7 +15,7 @@ import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from gomodcheck.errors import (
     FetchError,
@@ -30,18 +30,22 @@ from gomodcheck.tlog import (
     EMPTY_HASH,
     HASH_SIZE,
     MalformedError,
+    ProofError,
     Tile,
     TileHashReader,
     Tree,
     audit_path,
     check_tree,
     format_hash,
+    hash_from_tile,
     parse_record,
     parse_tree,
     prove_tree,
     record_hash,
     run_audit_path,
     stored_hash_index,
+    tile_levels,
+    tile_parent,
     tree_hash,
 )
 
@@ -49,6 +53,7 @@ MAX_LOOKUP = 1 << 20  # a lookup is a few lines of record plus a signed note
 MAX_LATEST = 64 << 10
 _PAST, _NOW, _FUTURE = 1, 2, 3
 _MERGE_WORKERS = 8
+_TILE_BATCH = 128
 T = TypeVar("T")
 
 
@@ -196,6 +201,10 @@ class Client:
             self._absent.update(self.name + rp for rp in paths)
         if not paths:
             return
+        start_many = getattr(self.remote, "start_many", None)
+        if start_many is not None:
+            self._prefetch_streaming(paths, start_many)
+            return
         answers = read_many(paths, [MAX_LOOKUP] * len(paths))
         by_note: dict[bytes, list[int]] = {}
         with self._lock:
@@ -233,18 +242,73 @@ class Client:
             self._absent.update(k for t in tiles for k in keys[t])
         tile_paths = [f"/{t.path()}" for t in tiles]
         sizes = [t.W * HASH_SIZE for t in tiles]
-        start_many = getattr(self.remote, "start_many", None)
-        if start_many is not None:
-            # In the background: proofs start on the first tiles while later ones still arrive.
-            futures = start_many(tile_paths, sizes)
-            with self._lock:
-                self._pending.update(zip(tile_paths, futures, strict=True))
-            return
         got = read_many(tile_paths, sizes)
         with self._lock:
             for tp, answer in zip(tile_paths, got, strict=True):
                 if isinstance(answer, bytes):
                     self._stash[tp] = answer
+
+    def _prefetch_streaming(self, paths: list[str], start_many: Callable[..., Any]) -> None:
+        """Prefetch with overlap: tiles for the first answers are asked for while later answers
+        are still arriving, and proofs can start while tiles still arrive."""
+        futures: list[Future[bytes | FetchError]] = start_many(paths, [MAX_LOOKUP] * len(paths))
+        with self._lock:
+            self._pending.update(zip(paths, futures, strict=True))
+        tree: Tree | None = None
+        first_note = b""
+        others: set[bytes] = set()
+        requested: set[Tile] = set()
+        batch: list[int] = []
+        for fut in concurrent.futures.as_completed(futures):
+            answer = fut.result()
+            if not isinstance(answer, bytes):
+                continue
+            try:
+                record_id, _, note = parse_record(answer)
+            except MalformedError:
+                continue
+            with self._lock:
+                # A fresh answer: its audit path cannot be cached either (a cheap guess; if
+                # wrong, the full proof runs instead of the short one).
+                self._absent.add(f"{self.name}/path/{self.tile_height}/{record_id}")
+            if tree is None:
+                try:
+                    self._merge(note)
+                except GomodcheckError:
+                    return  # lookup() will meet the same problem and report it
+                tree, first_note = self.latest[0], note
+            elif note != first_note:
+                others.add(note)
+            batch.append(record_id)
+            if len(batch) >= _TILE_BATCH:
+                self._start_tiles(tree, batch, requested, start_many)
+                batch = []
+        if tree is not None and batch:
+            self._start_tiles(tree, batch, requested, start_many)
+        if others:
+            with concurrent.futures.ThreadPoolExecutor(_MERGE_WORKERS) as pool:
+                list(pool.map(self._try_merge, others))
+
+    def _start_tiles(
+        self, tree: Tree, ids: list[int], requested: set[Tile], start_many: Callable[..., Any]
+    ) -> None:
+        indexes = sorted({stored_hash_index(0, i) for i in ids if 0 <= i < tree.n})
+        try:
+            planned = [t for t in self._reader(tree).plan(indexes) if t not in requested]
+        except GomodcheckError:
+            return
+        requested.update(planned)
+        keys = {t: self._tile_keys(t) for t in planned}
+        cached = self._cached_keys([k for ks in keys.values() for k in ks])
+        tiles = [t for t in planned if not any(k in cached for k in keys[t])]
+        if not tiles:
+            return
+        with self._lock:
+            self._absent.update(k for t in tiles for k in keys[t])
+        tile_paths = [f"/{t.path()}" for t in tiles]
+        futures = start_many(tile_paths, [t.W * HASH_SIZE for t in tiles])
+        with self._lock:
+            self._pending.update(zip(tile_paths, futures, strict=True))
 
     def _try_merge(self, note: bytes) -> None:
         with contextlib.suppress(GomodcheckError):
@@ -456,13 +520,45 @@ class Client:
                 root = reader.read_hashes([stored_hash_index(h, tile_n)])[0]
                 if run_audit_path(leaf, j, path) == root:
                     return
-        if reader.read_hashes([stored_hash_index(0, record_id)])[0] != leaf:
+        got = self._leaf_from_full_tile(tree, record_id) if full else None
+        if got is None:
+            got = reader.read_hashes([stored_hash_index(0, record_id)])[0]
+        if got != leaf:
             raise VerificationError("cannot authenticate record data in server response")
         if full:
             with self._lock:
                 levels = self._levels.get(Tile(h, 0, tile_n, 1 << h))
             if levels is not None:
                 self._write_cache(path_key, b"".join(audit_path(levels, j)))
+
+    def _leaf_from_full_tile(self, tree: Tree, record_id: int) -> bytes | None:
+        """The common case, done directly: the record's tile is full and its parent tile is
+        already authenticated, so the tile is checked against the parent and nothing else.
+        None when that does not apply (the general tile reader then does the work)."""
+        h = self.tile_height
+        tile = Tile(h, 0, record_id >> h, 1 << h)
+        parent = tile_parent(tile, 1, tree.n)
+        if parent is None:
+            return None
+        with self._lock:
+            parent_data = self._verified.get(parent)
+            data = self._verified.get(tile)
+        if parent_data is None:
+            return None
+        if data is None:
+            data = self._read_tile(tile)
+            if len(data) != tile.W * HASH_SIZE:
+                raise ProofError(
+                    f"tile {tile.path()} has {len(data)} bytes, want {tile.W * HASH_SIZE}"
+                )
+            levels = tile_levels(data)
+            want = hash_from_tile(parent, parent_data, stored_hash_index(h, tile.N))
+            if levels[-1] != want:
+                raise ProofError("downloaded inconsistent tile")
+            with self._lock:
+                self._levels[tile] = levels
+            self._save_tiles([tile], [data])
+        return hash_from_tile(tile, data, stored_hash_index(0, record_id))
 
     def _reader(self, tree: Tree) -> TileHashReader:
         """The hash reader of an accepted tree; it checks the tree's root once, then reuses it."""

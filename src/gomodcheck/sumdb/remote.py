@@ -9,6 +9,7 @@ Any other failure is fatal (fail closed).
 
 from __future__ import annotations
 
+import concurrent.futures
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
@@ -32,6 +33,7 @@ class HttpRemote:
         self._base: str | None = config.url
         self._base_error: FetchError | None = None
         self._resolved = config.url is not None
+        self._background: concurrent.futures.ThreadPoolExecutor | None = None
 
     @property
     def base(self) -> str:
@@ -93,7 +95,14 @@ class HttpRemote:
                 for i in range(len(paths)):
                     resolve(i, FetchError(f"{paths[i]}: no answer"))
 
-        threading.Thread(target=run, daemon=True, name="sumdb-prefetch").start()
+        with self._lock:
+            if self._background is None:
+                # Two bulk fetches at a time at most (the answers, then tiles), each already
+                # concurrent inside, so a server never sees more than a few dozen requests.
+                self._background = concurrent.futures.ThreadPoolExecutor(
+                    2, thread_name_prefix="sumdb-prefetch"
+                )
+            self._background.submit(run)
         return futures
 
     def read_many(self, paths: Sequence[str], max_sizes: Sequence[int]) -> list[bytes | FetchError]:

@@ -1,5 +1,6 @@
 """The mirror's HTTP surface: both mounts answer the same proved bytes, /supported only for its
-own database, module downloads get 404 (so the go command moves to the next GOPROXY entry)."""
+own database, module downloads get 404 (so the go command moves to the next GOPROXY entry), and
+`sumdb serve`'s /sumdb/<name>/ mount answers exactly as the standalone mirror does."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import pytest
 from gomodcheck.mirror.alerts import AlertLog
 from gomodcheck.mirror.app import AccessLog, build_app
 from gomodcheck.mirror.service import Mirror, MirrorSettings, open_store
+from gomodcheck.server.app import SumdbApp
 from tests.unit.sumdb_mirror.fakelog import NAME, VKEY, XTEXT_RECORD, FakeLog, LogRemote, filler
 
 
@@ -103,3 +105,60 @@ def test_access_log_has_one_json_line_per_request(
     lines = [json.loads(r.getMessage()) for r in caplog.records if r.name.endswith(".access")]
     assert lines == [lines[0]]
     assert lines[0]["path"] == f"/sumdb/{NAME}/supported" and lines[0]["status"] == 200
+
+
+def _no_sign(text: bytes) -> bytes:
+    raise AssertionError("no private database here")
+
+
+def _sumdb_serve(standalone: AsgiClient) -> AsgiClient:
+    """`sumdb serve --mirror` in process: E's app with the standalone app's mirror mounted."""
+    mirror = standalone.app.app.mirror
+    return AsgiClient(SumdbApp(None, "", _no_sign, "", mirrors=[mirror], access_log=False))
+
+
+def test_sumdb_serve_mount_answers_byte_for_byte_as_the_standalone_mirror(
+    served: tuple[AsgiClient, FakeLog, LogRemote],
+) -> None:
+    standalone, _, _ = served
+    serve = _sumdb_serve(standalone)
+    paths = (
+        "/supported",
+        "/latest",
+        "/lookup/golang.org/x/text@v0.14.0",
+        "/tile/8/0/001.p/45",
+        "/tile/8/data/000",
+        "/lookup/not-a-module",
+        "/lookup/example.com/absent@v1.0.0",
+        "/tile/4/0/000",
+    )
+    for path in paths:
+        ours, theirs = serve.get(f"/sumdb/{NAME}{path}"), standalone.get(f"/sumdb/{NAME}{path}")
+        assert (ours.status_code, ours.content) == (theirs.status_code, theirs.content), path
+        assert ours.headers["content-type"] == theirs.headers["content-type"], path
+        assert ours.headers["cache-control"] == theirs.headers["cache-control"], path
+    assert serve.get("/sumdb/sum.golang.org/latest").status_code == 404
+
+
+def test_a_fork_turns_sumdb_serve_healthz_degraded_with_the_proof(
+    served: tuple[AsgiClient, FakeLog, LogRemote],
+) -> None:
+    standalone, honest, remote = served
+    serve = _sumdb_serve(standalone)
+    verified = serve.get(f"/sumdb/{NAME}/latest").content
+    assert verified == honest.note()
+    assert serve.get("/healthz").json()["status"] == "ok"
+    remote.log = FakeLog(
+        [filler(i, "fork" if i == 7 else "") for i in range(300)] + [XTEXT_RECORD, filler(500)]
+    )
+    assert serve.get(f"/sumdb/{NAME}/latest").content == verified
+    health = serve.get("/healthz").json()
+    assert health["status"] == "degraded"
+    state = health["mirrors"][NAME]
+    assert state["tree_size"] == 301 and state["alerts"] == 1
+    assert state["last_alert"]["alert"] == "fork"
+    assert "not an extension" in state["last_alert"]["message"]
+    evidence = "\n".join(state["last_alert"]["evidence"])
+    assert "301" in evidence and "302" in evidence  # both signed tree heads
+    # The standalone mirror says the same.
+    assert standalone.get("/healthz").json()["status"] == "degraded"

@@ -1,0 +1,100 @@
+"""The mirror's HTTP answers, free of any server: a request path in, status, body and headers out.
+
+Both places that serve a mirror call this one function: the standalone app (``sumdb mirror``,
+mirror/app.py) and the ``/sumdb/<name>/`` mount of ``sumdb serve`` (server/app.py). Paths are
+relative to the database's root: ``/latest``, ``/lookup/M@V``, ``/tile/...``, and, where the
+database is mounted as a module proxy exposes it, ``/supported``.
+
+Proved answers held in memory are returned on the event loop; everything else runs on a worker
+thread (verification fetches and hashes, SQLite). Every failure maps to a status here, so a lie
+from the upstream is never passed on whichever app asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from anyio import to_thread
+
+from gomodcheck.errors import FetchError, NotFoundError, VerificationError
+from gomodcheck.mirror.service import BadRequestError, Mirror
+from gomodcheck.sumdb import OfflineError
+
+TEXT = b"text/plain; charset=UTF-8"
+BINARY = b"application/octet-stream"
+# Tiles and records never change once proved; tree heads do.
+CACHE_IMMUTABLE = b"public, max-age=31536000, immutable"
+CACHE_LOOKUP = b"public, max-age=60"
+CACHE_NONE = b"no-store"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    body: bytes
+    media: bytes = TEXT
+    cache: bytes = CACHE_NONE
+
+
+def error(status: int, message: str) -> Answer:
+    return Answer(status, message.rstrip("\n").encode("utf-8", "replace") + b"\n")
+
+
+async def handle(mirror: Mirror, path: str, *, mounted: bool) -> Answer:
+    """The answer to a GET of ``path`` (relative to the database root) from ``mirror``.
+
+    ``mounted``: the request came under ``/sumdb/<name>/``, where ``/supported`` answers 200.
+    """
+    if path.startswith("/tile/"):
+        media = TEXT if "/data/" in path else BINARY
+        key = path[1:]
+        return await _answer(lambda: mirror.tile(key), key, mirror, media, CACHE_IMMUTABLE)
+    if path.startswith("/lookup/"):
+        mod = path[len("/lookup/") :]
+        return await _answer(lambda: mirror.lookup(mod), path, mirror, TEXT, CACHE_LOOKUP)
+    if path == "/latest":
+        return await _answer(mirror.latest, None, mirror, TEXT, CACHE_NONE)
+    if path == "/supported" and mounted:
+        return Answer(200, b"")
+    # 404 makes the go command move on to the next GOPROXY entry for module downloads.
+    return error(404, "not found: this mirror serves only the checksum database")
+
+
+async def _answer(
+    call: Callable[[], bytes], memory_key: str | None, mirror: Mirror, media: bytes, cache: bytes
+) -> Answer:
+    try:
+        body = mirror.memory.get(memory_key) if memory_key is not None else None
+        if body is None:
+            body = await to_thread.run_sync(call)
+    except BadRequestError as exc:
+        return error(400, str(exc))
+    except OfflineError as exc:
+        return error(503, f"not in the mirror's verified store and upstream not used: {exc}")
+    except NotFoundError as exc:
+        return error(404, f"not found: {exc}")
+    except FetchError as exc:
+        return error(502, f"upstream unavailable and not in the verified store: {exc}")
+    except VerificationError as exc:
+        # Never pass on what did not prove out; the alert log holds the evidence.
+        return error(502, f"upstream answer failed verification: {exc}")
+    return Answer(200, body, media, cache)
+
+
+def health(mirror: Mirror) -> dict[str, Any]:
+    """The mirror's part of /healthz: "degraded" once the upstream lied since this start.
+
+    Alerts stay in the store (``mirror_alerts``); ``alerts`` counts all of them, ``last_alert``
+    is the newest of this run, with its evidence.
+    """
+    recent = mirror.alerts.recent
+    return {
+        "status": "degraded" if recent else "ok",
+        "name": mirror.name,
+        "tree_size": mirror.tree().n,
+        "offline": mirror.offline,
+        "alerts": mirror.alerts.count,
+        "last_alert": recent[-1] if recent else None,
+    }
