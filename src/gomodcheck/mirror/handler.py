@@ -12,11 +12,11 @@ from the upstream is never passed on whichever app asked.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
-
-from anyio import to_thread
 
 from gomodcheck.errors import FetchError, NotFoundError, VerificationError
 from gomodcheck.mirror.service import BadRequestError, Mirror
@@ -28,6 +28,9 @@ BINARY = b"application/octet-stream"
 CACHE_IMMUTABLE = b"public, max-age=31536000, immutable"
 CACHE_LOOKUP = b"public, max-age=60"
 CACHE_NONE = b"no-store"
+# Proofs wait on the upstream (up to its 30 s deadline): more threads than the loop's default pool,
+# so a slow upstream does not hold up answers from the store.
+_WORKERS = ThreadPoolExecutor(max_workers=32, thread_name_prefix="mirror")
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +71,7 @@ async def _answer(
     try:
         body = mirror.memory.get(memory_key) if memory_key is not None else None
         if body is None:
-            body = await to_thread.run_sync(call)
+            body = await asyncio.get_running_loop().run_in_executor(_WORKERS, call)
     except BadRequestError as exc:
         return error(400, str(exc))
     except OfflineError as exc:

@@ -25,6 +25,8 @@ from gomodcheck.errors import (
     VerificationError,
 )
 from gomodcheck.module import escape_path, escape_version
+from gomodcheck.sumdb.hashworker import HashWorker
+from gomodcheck.sumdb.hashworker import Result as HashResult
 from gomodcheck.sumdb.state import State
 from gomodcheck.tlog import (
     EMPTY_HASH,
@@ -54,6 +56,7 @@ MAX_LATEST = 64 << 10
 _PAST, _NOW, _FUTURE = 1, 2, 3
 _MERGE_WORKERS = 8
 _TILE_BATCH = 128
+_WORKER_MIN = 200  # lookups in one run before a hashing helper is worth starting
 T = TypeVar("T")
 
 
@@ -154,6 +157,10 @@ class Client:
         # Prefetched, unverified answers by remote path; each is used at most once.
         self._stash: dict[str, bytes] = {}
         self._pending: dict[str, Future[bytes | FetchError]] = {}
+        # The hashing helper (for big cold runs) and what it is working on or has answered.
+        self._worker: HashWorker | None = None
+        self._hashing: dict[Tile, tuple[bytes, Future[HashResult]]] = {}
+        self._helper_paths: dict[tuple[int, int], bytes] = {}
         # Cache keys known to be absent (from prefetch's batched check): no need to ask again.
         self._absent: set[str] = set()
         self._paths: dict[tuple[str, str], str] = {}
@@ -252,6 +259,10 @@ class Client:
         """Prefetch with overlap: tiles for the first answers are asked for while later answers
         are still arriving, and proofs can start while tiles still arrive."""
         futures: list[Future[bytes | FetchError]] = start_many(paths, [MAX_LOOKUP] * len(paths))
+        if len(paths) >= _WORKER_MIN and self._worker is None:
+            # Many tiles to hash: let a helper process on the other CPU do it (see hashworker).
+            with contextlib.suppress(OSError):
+                self._worker = HashWorker()
         with self._lock:
             self._pending.update(zip(paths, futures, strict=True))
         tree: Tree | None = None
@@ -307,8 +318,39 @@ class Client:
             self._absent.update(k for t in tiles for k in keys[t])
         tile_paths = [f"/{t.path()}" for t in tiles]
         futures = start_many(tile_paths, [t.W * HASH_SIZE for t in tiles])
+        h = self.tile_height
+        positions: dict[int, set[int]] = {}
+        for i in ids:
+            if 0 <= i < (tree.n >> h) << h:
+                positions.setdefault(i >> h, set()).add(i & ((1 << h) - 1))
+        if self._worker is not None:
+            futures = [
+                self._hash_when_fetched(t, f, sorted(positions[t.N]))
+                if t.L == 0 and 1 << h == t.W and t.N in positions
+                else f
+                for t, f in zip(tiles, futures, strict=True)
+            ]
         with self._lock:
             self._pending.update(zip(tile_paths, futures, strict=True))
+
+    def _hash_when_fetched(
+        self, tile: Tile, fetched: Future[bytes | FetchError], positions: list[int]
+    ) -> Future[bytes | FetchError]:
+        """A future of the tile's bytes that resolves only once they are handed to the helper,
+        so whoever reads the tile finds its hashing under way."""
+        ready: Future[bytes | FetchError] = Future()
+
+        def hand_over(f: Future[bytes | FetchError]) -> None:
+            answer = f.result()
+            worker = self._worker
+            if isinstance(answer, bytes) and len(answer) == tile.W * HASH_SIZE and worker:
+                hashing = worker.submit(answer, tile.H, positions)
+                with self._lock:
+                    self._hashing[tile] = (answer, hashing)
+            ready.set_result(answer)
+
+        fetched.add_done_callback(hand_over)
+        return ready
 
     def _try_merge(self, note: bytes) -> None:
         with contextlib.suppress(GomodcheckError):
@@ -384,6 +426,15 @@ class Client:
 
     def flush(self) -> None:
         self.state.flush()
+
+    def close(self) -> None:
+        """Write what is pending and stop the hashing helper, if one was started."""
+        try:
+            self.flush()
+        finally:
+            worker, self._worker = self._worker, None
+            if worker is not None:
+                worker.close()
 
     # Tree heads.
 
@@ -528,8 +579,22 @@ class Client:
         if full:
             with self._lock:
                 levels = self._levels.get(Tile(h, 0, tile_n, 1 << h))
+                helped = self._helper_paths.pop((tile_n, j), None)
             if levels is not None:
                 self._write_cache(path_key, b"".join(audit_path(levels, j)))
+            elif helped is not None:
+                self._write_cache(path_key, helped)
+
+    def _helper_result(self, tile: Tile, data: bytes) -> HashResult | None:
+        """The helper's root and audit paths for exactly these bytes, if it was asked."""
+        with self._lock:
+            hashing = self._hashing.pop(tile, None)
+        if hashing is None or hashing[0] != data:
+            return None
+        try:
+            return hashing[1].result(timeout=60)
+        except Exception:
+            return None
 
     def _leaf_from_full_tile(self, tree: Tree, record_id: int) -> bytes | None:
         """The common case, done directly: the record's tile is full and its parent tile is
@@ -551,12 +616,20 @@ class Client:
                 raise ProofError(
                     f"tile {tile.path()} has {len(data)} bytes, want {tile.W * HASH_SIZE}"
                 )
-            levels = tile_levels(data)
             want = hash_from_tile(parent, parent_data, stored_hash_index(h, tile.N))
-            if levels[-1] != want:
-                raise ProofError("downloaded inconsistent tile")
-            with self._lock:
-                self._levels[tile] = levels
+            result = self._helper_result(tile, data)
+            if result is not None:
+                root, paths = result
+                if root != want:
+                    raise ProofError("downloaded inconsistent tile")
+                with self._lock:
+                    self._helper_paths.update(((tile.N, j), p) for j, p in paths.items())
+            else:
+                levels = tile_levels(data)
+                if levels[-1] != want:
+                    raise ProofError("downloaded inconsistent tile")
+                with self._lock:
+                    self._levels[tile] = levels
             self._save_tiles([tile], [data])
         return hash_from_tile(tile, data, stored_hash_index(0, record_id))
 

@@ -102,7 +102,10 @@ def verify_gosums(
     workers: int = 16,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[LineResult]:
-    """Check every line; client None means GOSUMDB=off (every line is then not covered)."""
+    """Check every line; client None means GOSUMDB=off (every line is then not covered).
+
+    The client is closed at the end (its verified answers written, its helper stopped).
+    """
     results: dict[tuple[str, int], LineResult] = {}
     todo: list[tuple[str, GoSumLine]] = []
     for name, gosum in files:
@@ -119,6 +122,21 @@ def verify_gosums(
                 continue
             todo.append((name, line))
 
+    try:
+        _check_all(client, todo, results, workers, progress)
+    finally:
+        if client is not None:
+            client.close()
+    return [results[k] for k in sorted(results, key=lambda k: (_file_order(files, k[0]), k[1]))]
+
+
+def _check_all(
+    client: Client | None,
+    todo: list[tuple[str, GoSumLine]],
+    results: dict[tuple[str, int], LineResult],
+    workers: int,
+    progress: Callable[[int, int], None] | None,
+) -> None:
     if client is not None and todo:
         keys = sorted({(line.path, line.go_version) for _, line in todo})
         if client.offline:
@@ -140,8 +158,6 @@ def verify_gosums(
                 status, db_hashes = check_line(line, answer)
                 result = LineResult(name, line, status, db_hashes)
             results[(name, line.line)] = result
-        client.flush()
-    return [results[k] for k in sorted(results, key=lambda k: (_file_order(files, k[0]), k[1]))]
 
 
 def _file_order(files: Sequence[tuple[str, GoSum]], name: str) -> int:
