@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from gomodcheck.errors import InputError, ParseError
+from gomodcheck.errors import InputError, ParseError, Problem
 from gomodcheck.findings import Finding, Location, Report
 from gomodcheck.lint import checks
 from gomodcheck.lint.catalog import RULES
@@ -102,6 +103,54 @@ def _display(full: Path, rel: str, base: Path) -> str:
         return rel
 
 
+@dataclass(frozen=True)
+class _Unreadable:
+    reason: str
+    detail: str
+
+
+_Loaded = tuple[ParsedFile, str] | Problem | _Unreadable
+
+# Below this many files a worker process costs more than it saves.
+_PARALLEL_MIN_FILES = 64
+
+
+def _load(full: Path, rel: str, kind: Kind) -> _Loaded:
+    """Read and parse one file; failures come back as values so they can cross processes."""
+    try:
+        with full.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES)
+    except OSError as exc:
+        return _Unreadable(exc.strerror or str(exc), str(exc))
+    text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
+    try:
+        return parse_file(text, rel, kind), text
+    except ParseError as exc:
+        return exc.problems[0]
+
+
+def _load_star(args: tuple[Path, str, Kind]) -> _Loaded:
+    return _load(*args)
+
+
+def _load_in_parallel(targets: list[tuple[Path, str, Kind, Path]]) -> dict[Path, _Loaded]:
+    """Parse many files on every CPU (parsing shell with bashlex is the bulk of linting)."""
+    workers = min(os.cpu_count() or 1, 8)
+    if workers < 2 or len(targets) < _PARALLEL_MIN_FILES:
+        return {}
+    import concurrent.futures  # noqa: PLC0415
+    import multiprocessing  # noqa: PLC0415
+
+    jobs = [(full, rel, kind) for full, rel, kind, _ in targets]
+    try:
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            results = list(pool.map(_load_star, jobs, chunksize=16))
+    except (OSError, concurrent.futures.process.BrokenProcessPool):
+        return {}  # no processes to be had: the caller parses each file itself
+    return {job[0]: result for job, result in zip(jobs, results, strict=True)}
+
+
 def _lint_group(
     targets: list[tuple[Path, str, Kind, Path]],
     top: Path,
@@ -114,42 +163,37 @@ def _lint_group(
     out: list[Finding] = []
     pending = list(targets)
     seen = {t[0].resolve() for t in targets}
+    preloaded = _load_in_parallel(targets)
     while pending:
         full, rel, kind, _ = pending.pop(0)
         report.inputs.append(rel)
-        try:
-            with full.open("rb") as handle:
-                data = handle.read(MAX_FILE_BYTES)
-        except OSError as exc:
+        loaded = preloaded.pop(full, None) or _load(full, rel, kind)
+        if isinstance(loaded, _Unreadable):
             # One unreadable file in a tree must not hide the others: report it and go on.
             out.append(
                 finding(
                     "GMC-L000",
                     ParsedFile(rel, kind),
                     Span(1, 1, 1, 2),
-                    f"cannot read {kind.value}: {exc.strerror}",
-                    [str(exc)],
+                    f"cannot read {kind.value}: {loaded.reason}",
+                    [loaded.detail],
                 )
             )
             continue
-        text = data.decode("utf-8", errors="replace").replace("\r\n", "\n")
-        try:
-            parsed = parse_file(text, rel, kind)
-        except ParseError as exc:
-            problem = exc.problems[0]
-            line, column = max(problem.line, 1), max(problem.column, 1)
-            span = Span(line, column, line, column + 1)
+        if isinstance(loaded, Problem):
+            line, column = max(loaded.line, 1), max(loaded.column, 1)
             out.append(
                 finding(
                     "GMC-L000",
                     ParsedFile(rel, kind),
-                    span,
-                    f"cannot parse {kind.value}: {problem.message}",
-                    [str(problem)],
+                    Span(line, column, line, column + 1),
+                    f"cannot parse {kind.value}: {loaded.message}",
+                    [str(loaded)],
                     do_not=("Do not exclude the file from linting to silence this.",),
                 )
             )
             continue
+        parsed, text = loaded
         parsed_files.append((parsed, finder.for_file(full), text))
         for include in parsed.includes:  # GitLab local includes with names we would not discover
             extra = (top / include).resolve() if not include.startswith("/") else top / include
