@@ -4,7 +4,14 @@
 
 The project is the module zip from the proxy, with its directory replacements (Kubernetes'
 staging modules) filled in from the proxy too. Both tools run with the same warm module cache
-(GOMODCACHE, default tests/.cache/gomodcache); one warm-up run of each is not timed.
+(GOMODCACHE, default tests/.cache/gomodcache).
+
+Warm: each tool keeps what it learned between runs, and one untimed run of each fills it first:
+the go command its module index in GOCACHE, gomodcheck its scan cache in GOMODCHECK_STATE_DIR
+(tests/.cache/bench/state). Cold: an empty GOCACHE for the go command, --no-cache for gomodcheck.
+The runs of the two tools alternate, so that a change in the machine's load hits both; the load
+average is printed with the results (other work on the machine makes wall times noisy, and CPU
+times less so).
 """
 
 from __future__ import annotations
@@ -99,12 +106,16 @@ def main() -> None:
         fetch(args.module, project)
         (project / ".fetched").write_text(args.module)
     env = go_env()
+    env["GOMODCHECK_STATE_DIR"] = str(WORK / "state")
     ours_cmd = [sys.executable, "-m", "gomodcheck", "check", str(project), "--format", "json"]
     go_cmd = ["go", "mod", "tidy", "-diff"]
+    load_start = os.getloadavg()[0]
     timed(go_cmd, project, env)  # warm-up: downloads, fills the module index
-    timed(ours_cmd, project, env)
-    go_runs = [timed(go_cmd, project, env) for _ in range(args.runs)]
-    our_runs = [timed(ours_cmd, project, env) for _ in range(args.runs)]
+    timed(ours_cmd, project, env)  # warm-up: fills the scan cache
+    go_runs, our_runs = [], []
+    for _ in range(args.runs):
+        go_runs.append(timed(go_cmd, project, env))
+        our_runs.append(timed(ours_cmd, project, env))
     go_t = statistics.median(r[0] for r in go_runs)
     our_t = statistics.median(r[0] for r in our_runs)
     go_cpu = statistics.median(r[3] for r in go_runs)
@@ -118,7 +129,10 @@ def main() -> None:
         f"gomodcheck check  : median {our_t:6.2f}s wall {our_cpu:6.2f}s CPU  "
         f"peak RSS {max(r[1] for r in our_runs):5d} MiB  exit {our_runs[0][2]}"
     )
-    print(f"load average at the end: {os.getloadavg()[0]:.1f} (wall times are noisy when high)")
+    print(
+        f"load average: {load_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
+        f"(on {os.cpu_count()} cores; wall times are noisy when it is high)"
+    )
     print(
         f"ratio gomodcheck/go: wall {our_t / go_t:.2f}, CPU {our_cpu / go_cpu:.2f} "
         "(target <= 0.5); "
@@ -139,8 +153,10 @@ def main() -> None:
     cgc = statistics.median(r[3] for r in cold_go)
     coc = statistics.median(r[3] for r in cold_ours)
     print(
-        f"cold index (empty GOCACHE / --no-cache): go {cg:.2f}s wall {cgc:.2f}s CPU, "
-        f"gomodcheck {co:.2f}s wall {coc:.2f}s CPU; ratio wall {co / cg:.2f}, CPU {coc / cgc:.2f}"
+        f"cold index (empty GOCACHE / --no-cache): go {cg:.2f}s wall {cgc:.2f}s CPU "
+        f"{max(r[1] for r in cold_go)} MiB, gomodcheck {co:.2f}s wall {coc:.2f}s CPU "
+        f"{max(r[1] for r in cold_ours)} MiB; ratio wall {co / cg:.2f}, CPU {coc / cgc:.2f}; "
+        f"load {os.getloadavg()[0]:.1f}"
     )
     # Same verdict on the same tree?
     go_out = subprocess.run(

@@ -9,16 +9,21 @@ connections, loopback) drives the mirror and, for scale, the Go server itself (r
 same paths. Prints requests/s and p99 latency side by side.
 
     python benchmarks/sumdb_mirror_load.py [--records 1000000] [--duration 10] [--connections 64]
+        [--runs 3] [--no-access-log]
 
-Needs Go (to build the reference) and wrk (`apt-get install wrk`).
+The mirror writes its JSON access log (to /dev/null here) unless --no-access-log; the Go server
+writes none. The servers and wrk share this machine's cores (see sumdb_server_load.py).
+
+Needs Go (to build the reference) and wrk, the HTTP load generator, from the distribution's
+packages (Debian/Ubuntu: `apt-get install -y wrk`).
 """
 
 from __future__ import annotations
 
 import argparse
 import re
-import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -35,6 +40,8 @@ from sumdb_server_load import (
     SEED,
     build_reference,
     free_port,
+    load,
+    need_wrk,
     run_wrk,
     wait_ready,
     wrk_script,
@@ -71,9 +78,9 @@ def warm(url: str, paths: list[str]) -> int:
             return sum(1 for status in pool.map(get, paths) if status != 200)
 
 
-def mirror_argv(port: int, db: Path, vkey: str, upstream: str | None) -> list[str]:
+def mirror_argv(port: int, db: Path, vkey: str, upstream: str | None, *extra: str) -> list[str]:
     argv = [sys.executable, "-m", "gomodcheck", "sumdb", "mirror", "--listen",
-            f"127.0.0.1:{port}", "--db", str(db), "--key", vkey]  # fmt: skip
+            f"127.0.0.1:{port}", "--db", str(db), "--key", vkey, *extra]  # fmt: skip
     return [*argv, "--upstream", upstream] if upstream else [*argv, "--offline"]
 
 
@@ -82,9 +89,11 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--runs", type=int, default=1, help="measurements of each server")
+    parser.add_argument("--no-access-log", action="store_true", help="run ours without its log")
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk not found: apt-get install wrk")
+    need_wrk()
+
     CACHE.mkdir(parents=True, exist_ok=True)
     key_file = CACHE / "bench.key"
     if not key_file.exists():
@@ -114,28 +123,33 @@ def main() -> None:
             stop(mirror)
             stop(ref)
 
-        rows: dict[tuple[str, str], float] = {}
+        ours = "gomodcheck mirror (--offline" + (", no log)" if args.no_access_log else ")")
+        theirs = "x/mod sumdb.Server (Go, origin)"
+        log_flag = ("--no-access-log",) if args.no_access_log else ()
+        rows: dict[tuple[str, str], list[float]] = {}
+        print(load())
         print(f"{'endpoint':<8} {'server':<34} {'req/s':>10} {'p99':>10} {'non-2xx':>8}")
-        for name, argv, url in (
-            ("gomodcheck mirror (--offline)", mirror_argv(mirror_port, db, vkey, None),
-             mirror_url),
-            ("x/mod sumdb.Server (Go, origin)", [*ref_argv, "-addr", f"127.0.0.1:{ref_port}"],
-             ref_url),
-        ):  # fmt: skip
-            proc = start(argv)
-            try:
-                wait_ready(url, proc)
-                for kind, script in scripts.items():
-                    run_wrk(url, script, 2, args.connections)  # warm-up
-                    rps, p99, bad = run_wrk(url, script, args.duration, args.connections)
-                    rows[(kind, name)] = rps
-                    print(f"{kind:<8} {name:<34} {rps:>10.0f} {p99:>10} {bad:>8}")
-            finally:
-                stop(proc)
+        for _ in range(args.runs):
+            for name, argv, url in (
+                (ours, mirror_argv(mirror_port, db, vkey, None, *log_flag), mirror_url),
+                (theirs, [*ref_argv, "-addr", f"127.0.0.1:{ref_port}"], ref_url),
+            ):
+                proc = start(argv)
+                try:
+                    wait_ready(url, proc)
+                    for kind, script in scripts.items():
+                        run_wrk(url, script, 2, args.connections)  # warm-up
+                        rps, p99, bad = run_wrk(url, script, args.duration, args.connections)
+                        rows.setdefault((kind, name), []).append(rps)
+                        print(f"{kind:<8} {name:<34} {rps:>10.0f} {p99:>10} {bad:>8}")
+                finally:
+                    stop(proc)
         for kind in scripts:
-            ours = rows[(kind, "gomodcheck mirror (--offline)")]
-            theirs = rows[(kind, "x/mod sumdb.Server (Go, origin)")]
-            print(f"{kind}: mirror/x-mod throughput ratio {ours / theirs:.2f}")
+            found = [a / b for a, b in zip(rows[(kind, ours)], rows[(kind, theirs)], strict=True)]
+            each = " ".join(f"{r:.2f}" for r in found)
+            print(f"{kind}: mirror/x-mod throughput ratio {statistics.median(found):.2f}"
+                  f" (median of {each})")  # fmt: skip
+        print(load())
 
 
 if __name__ == "__main__":

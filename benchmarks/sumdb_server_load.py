@@ -6,9 +6,18 @@ the script checks that their signed tree heads are byte-identical, then drives e
 latency side by side.
 
     python benchmarks/sumdb_server_load.py [--records 1000000] [--duration 10] [--connections 64]
+        [--runs 3] [--no-access-log] [--processes 2]
 
-Needs Go (to build the reference server) and wrk (`apt-get install wrk`). The log is built once
-into tests/.cache/bench/ and reused.
+Our server runs as a user runs it, with its JSON access log (to a file here) unless
+--no-access-log; the Go reference writes no log. --processes N runs N `sumdb serve` processes on
+one port (``reuse_port = true``); one process is one event loop, on one core. Both servers and
+wrk share this machine's cores: wrk's two threads take about one core at these rates, which
+bounds what either server can get.
+The load average is printed before and after, as other work on the machine skews the figures.
+
+Needs Go (to build the reference server) and wrk, the HTTP load generator, from the distribution's
+packages (Debian/Ubuntu: `apt-get install -y wrk`). The log is built once into tests/.cache/bench/
+and reused.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -123,6 +133,19 @@ def _tile_n(n: int) -> str:
     return digits
 
 
+def need_wrk() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit(
+            "wrk (the HTTP load generator) is not on PATH. Install it from the distribution's "
+            "packages:\n    apt-get install -y wrk      # Debian/Ubuntu, as root (or with sudo)"
+        )
+
+
+def load() -> str:
+    """The 1-, 5- and 15-minute load averages (other work on the machine skews the figures)."""
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def run_wrk(url: str, script: Path, duration: int, connections: int) -> tuple[float, str, int]:
     out = subprocess.run(
         ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "--latency", "--timeout", "10s",
@@ -130,7 +153,7 @@ def run_wrk(url: str, script: Path, duration: int, connections: int) -> tuple[fl
         capture_output=True, text=True, check=True,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    p99 = re.search(r"99%\s+(\S+)", out).group(1)  # type: ignore[union-attr]
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.MULTILINE).group(1)  # type: ignore[union-attr]
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return rps, p99, int(errors.group(1)) if errors else 0
 
@@ -140,9 +163,11 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--runs", type=int, default=1, help="measurements of each pair")
+    parser.add_argument("--no-access-log", action="store_true", help="run ours without its log")
+    parser.add_argument("--processes", type=int, default=1, help="sumdb serve processes")
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        raise SystemExit("wrk not found: apt-get install wrk")
+    need_wrk()
 
     CACHE.mkdir(parents=True, exist_ok=True)
     key_file = CACHE / "bench.key"
@@ -151,41 +176,58 @@ def main() -> None:
         key_file.chmod(0o600)
     db = build_log(args.records, key_file)
 
+    procs = f"{args.processes} proc" + ("s" if args.processes > 1 else "")
+    ours_name = f"gomodcheck ({procs}, {'no ' if args.no_access_log else ''}access log)"
+    ref_name = "x/mod sumdb.Server (Go)"
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         ref_bin = build_reference(work)
         ours_port, ref_port = free_port(), free_port()
-        ours = subprocess.Popen(
-            [sys.executable, "-m", "gomodcheck", "sumdb", "serve", "--key", str(key_file),
-             "--db", str(db), "--listen", f"127.0.0.1:{ours_port}", "--no-access-log"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
+        flags = ["--no-access-log"] if args.no_access_log else []
+        if args.processes > 1:
+            (work / "reuse.toml").write_text("[sumdb.server]\nreuse_port = true\n")
+            flags += ["--config", str(work / "reuse.toml")]
+        ours = []
+        for i in range(args.processes):
+            with (work / f"ours{i}.log").open("wb") as err:  # its JSON log, as in production
+                ours.append(subprocess.Popen(
+                    [sys.executable, "-m", "gomodcheck", "sumdb", "serve", "--key", str(key_file),
+                     "--db", str(db), "--listen", f"127.0.0.1:{ours_port}", *flags],
+                    stdout=subprocess.DEVNULL, stderr=err,
+                ))  # fmt: skip
         ref = subprocess.Popen(
             [str(ref_bin), "-n", str(args.records), "-addr", f"127.0.0.1:{ref_port}",
              "-key", str(key_file)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
+        )  # fmt: skip
         try:
             ours_url, ref_url = f"http://127.0.0.1:{ours_port}", f"http://127.0.0.1:{ref_port}"
-            ours_head, ref_head = wait_ready(ours_url, ours), wait_ready(ref_url, ref)
+            ours_head, ref_head = wait_ready(ours_url, ours[0]), wait_ready(ref_url, ref)
+            for i in range(1, args.processes):  # /latest above was answered by any one of them
+                while b"startup complete" not in (work / f"ours{i}.log").read_bytes():
+                    if ours[i].poll() is not None:
+                        raise SystemExit(f"server process {i} exited ({ours[i].returncode})")
+                    time.sleep(0.2)
             print(f"signed tree heads identical: {ours_head == ref_head}")
-            print(ours_head.decode().splitlines()[1], "records")
-            print(f"{'endpoint':<8} {'server':<28} {'req/s':>10} {'p99':>10} {'non-2xx':>8}")
-            results: dict[tuple[str, str], float] = {}
-            for kind in ("tile", "lookup"):
-                script = wrk_script(work, kind, args.records)
-                for name, url in (("gomodcheck (uvicorn, 1 proc)", ours_url),
-                                  ("x/mod sumdb.Server (Go)", ref_url)):
-                    run_wrk(url, script, 2, args.connections)  # warm-up
-                    rps, p99, bad = run_wrk(url, script, args.duration, args.connections)
-                    results[(kind, name)] = rps
-                    print(f"{kind:<8} {name:<28} {rps:>10.0f} {p99:>10} {bad:>8}")
-            for kind in ("tile", "lookup"):
-                mine = results[(kind, "gomodcheck (uvicorn, 1 proc)")]
-                theirs = results[(kind, "x/mod sumdb.Server (Go)")]
-                print(f"{kind}: gomodcheck/x-mod throughput ratio {mine / theirs:.2f}")
+            print(ours_head.decode().splitlines()[1], "records;", load())
+            print(f"{'endpoint':<8} {'server':<30} {'req/s':>10} {'p99':>10} {'non-2xx':>8}")
+            ratios: dict[str, list[float]] = {"tile": [], "lookup": []}
+            for _ in range(args.runs):
+                for kind in ("tile", "lookup"):
+                    script = wrk_script(work, kind, args.records)
+                    rps: dict[str, float] = {}
+                    for name, url in ((ours_name, ours_url), (ref_name, ref_url)):
+                        run_wrk(url, script, 2, args.connections)  # warm-up
+                        rps[name], p99, bad = run_wrk(url, script, args.duration, args.connections)
+                        print(f"{kind:<8} {name:<30} {rps[name]:>10.0f} {p99:>10} {bad:>8}")
+                    ratios[kind].append(rps[ours_name] / rps[ref_name])
+            for kind, found in ratios.items():
+                each = " ".join(f"{r:.2f}" for r in found)
+                print(f"{kind}: gomodcheck/x-mod throughput ratio {statistics.median(found):.2f}"
+                      f" (median of {each})")  # fmt: skip
+            print(load())
         finally:
-            for proc in (ours, ref):
+            for proc in (*ours, ref):
                 proc.send_signal(signal.SIGTERM)
                 try:
                     proc.wait(timeout=20)

@@ -4,12 +4,15 @@ Every transport failure becomes a FetchError (NotFoundError for 404/410, which c
 "not here, try the next source"); every response is size-capped and has an overall deadline, so a
 slow or endless server cannot hold us. Transient failures (connection errors, timeouts, 429 and
 5xx) are retried with exponential backoff. ``file://`` URLs read local files, as the go command
-allows for GOPROXY.
+allows for GOPROXY. Bulk fetches (fetch_many) pipeline requests over a few connections where the
+server allows it, with the same certificate checks, size caps and deadlines.
 """
 
 from __future__ import annotations
 
 import concurrent.futures
+import os
+import sys
 import threading
 import time
 import urllib.parse
@@ -22,6 +25,8 @@ from gomodcheck.errors import FetchError, NotFoundError
 from gomodcheck.pipeline import Timeouts, pipelined_get
 
 if TYPE_CHECKING:
+    import ssl
+
     import httpx
 
 USER_AGENT = "gomodcheck (+https://pypi.org/project/gomodcheck/)"
@@ -80,7 +85,15 @@ class HttpFetcher:
         self._max_connections = max_connections
         self._lock = threading.Lock()
         self._httpx: httpx.Client | None = None
+        self._tls: ssl.SSLContext | None = None
+        self._no_pipelining: set[str] = set()
         self.requests = 0
+
+    def _tls_context(self) -> ssl.SSLContext:
+        with self._lock:
+            if self._tls is None:
+                self._tls = _tls_context()
+            return self._tls
 
     @property
     def _client(self) -> httpx.Client:
@@ -147,17 +160,20 @@ class HttpFetcher:
         answer) is called once per URL as soon as its answer is known.
         """
         results: list[bytes | FetchError | None] = [None] * len(urls)
-        groups: dict[tuple[str, int], list[int]] = {}
-        proxied: dict[str, bool] = {}
+        groups: dict[_Origin, list[int]] = {}
+        # Whether (and where) to pipeline depends only on the origin: decide once per origin.
+        origins: dict[str, _Origin | None] = {}
+        targets: dict[int, str] = {}
         for i, url in enumerate(urls):
-            parts = urllib.parse.urlsplit(url)
-            host = parts.hostname
-            if parts.scheme != "http" or not host or parts.username:
-                continue
-            if host not in proxied:
-                proxied[host] = _proxied(host)
-            if not proxied[host]:
-                groups.setdefault((host, parts.port or 80), []).append(i)
+            origin, target = _split_origin(url)
+            if origin not in origins:
+                with self._lock:
+                    refused = origin in self._no_pipelining
+                origins[origin] = None if refused else _pipeline_origin(origin)
+            address = origins[origin]
+            if address is not None:
+                groups.setdefault(address, []).append(i)
+                targets[i] = target
         batches = [
             (address, idx[k : k + _PIPELINE_BATCH])
             for address, idx in groups.items()
@@ -167,19 +183,25 @@ class HttpFetcher:
             self.policy.connect_timeout, self.policy.read_timeout, self.policy.deadline
         )
 
-        def pipeline(batch: tuple[tuple[str, int], list[int]]) -> None:
-            address, idx = batch
-            paths = [_request_target(urls[i]) for i in idx]
+        def pipeline(batch: tuple[_Origin, list[int]]) -> None:
+            origin, idx = batch
+            paths = [targets[i] for i in idx]
             answers = pipelined_get(
-                address,
+                (origin.host, origin.port),
                 paths,
                 [max_sizes[i] for i in idx],
                 timeouts,
                 USER_AGENT,
                 on_answer=None if on_answer is None else (lambda k, a: on_answer(idx[k], a)),
+                tls=self._tls_context() if origin.tls else None,
             )
+            answered = sum(1 for a in answers if a is not None)
             with self._lock:
-                self.requests += sum(1 for a in answers if a is not None)
+                self.requests += answered
+                if not answered:
+                    # Not one answer (no connection, a certificate this context does not trust,
+                    # a server that will not pipeline): use ordinary requests from now on.
+                    self._no_pipelining.add(origin.url)
             for i, answer in zip(idx, answers, strict=True):
                 results[i] = answer
 
@@ -255,17 +277,75 @@ _PIPELINE_BATCH = 256
 _PIPELINE_CONNECTIONS = 4
 
 
-def _request_target(url: str) -> str:
-    parts = urllib.parse.urlsplit(url)
-    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+@dataclass(frozen=True)
+class _Origin:
+    url: str  # scheme://host[:port]
+    host: str
+    port: int
+    tls: bool
 
 
-def _proxied(host: str) -> bool:
-    """Whether an HTTP proxy from the environment applies (then pipelining would bypass it)."""
+def _pipeline_origin(origin: str) -> _Origin | None:
+    """Where to pipeline requests for URLs with this origin, or None: only HTTP and HTTPS
+    without credentials, and not when a proxy from the environment applies to the host."""
+    try:
+        parts = urllib.parse.urlsplit(origin)
+        tls = parts.scheme == "https"
+        port = parts.port or (443 if tls else 80)
+    except ValueError:
+        return None
+    host = parts.hostname
+    if parts.scheme not in ("http", "https") or not host or parts.username:
+        return None
+    if _proxied(parts.scheme, host):
+        return None
+    return _Origin(origin, host, port, tls)
+
+
+def _split_origin(url: str) -> tuple[str, str]:
+    """("scheme://authority", "/path?query") without parsing the whole URL each time."""
+    url = url.partition("#")[0]
+    start = url.find("//")
+    if start < 0:
+        return url, "/"
+    end = len(url)
+    for c in "/?":
+        k = url.find(c, start + 2)
+        if 0 <= k < end:
+            end = k
+    target = url[end:]
+    return url[:end], target if target.startswith("/") else "/" + target
+
+
+def _proxied(scheme: str, host: str) -> bool:
+    """Whether a proxy from the environment applies (then pipelining would bypass it)."""
+    if sys.platform not in ("darwin", "win32") and not any(
+        k.lower().endswith("_proxy") and v for k, v in os.environ.items()
+    ):
+        return False  # what getproxies() would find on this platform: no proxy at all
     import urllib.request  # noqa: PLC0415 - it pulls in http.client and email: import on use
 
     proxies = urllib.request.getproxies()
-    return bool(proxies.get("http") or proxies.get("all")) and not urllib.request.proxy_bypass(host)
+    return bool(proxies.get(scheme) or proxies.get("all")) and not urllib.request.proxy_bypass(
+        host
+    )
+
+
+def _tls_context() -> ssl.SSLContext:
+    """A client context that trusts what httpx trusts (so both transports agree on which
+    servers are genuine): SSL_CERT_FILE or SSL_CERT_DIR if set, else certifi's roots."""
+    import ssl  # noqa: PLC0415 - only HTTPS needs it
+
+    if os.environ.get("SSL_CERT_FILE"):
+        context = ssl.create_default_context(cafile=os.environ["SSL_CERT_FILE"])
+    elif os.environ.get("SSL_CERT_DIR"):
+        context = ssl.create_default_context(capath=os.environ["SSL_CERT_DIR"])
+    else:
+        import certifi  # noqa: PLC0415 - httpx's own dependency
+
+        context = ssl.create_default_context(cafile=certifi.where())
+    context.set_alpn_protocols(["http/1.1"])
+    return context
 
 
 def read_file_url(url: str, *, max_size: int) -> bytes:

@@ -1,8 +1,9 @@
-"""HTTP/1.1 pipelining: many GETs on one plain-HTTP connection, for bulk fetches from one server.
+"""HTTP/1.1 pipelining: many GETs on one HTTP or HTTPS connection, for bulk fetches from a server.
 
 Checking a go.sum makes thousands of small requests (a lookup and a tile per module). Per
-request, an HTTP library costs more CPU than the checking itself; writing all requests at once
-and parsing the answers with a minimal reader costs a few microseconds each. Anything unusual
+request, an HTTP library costs more CPU than the checking itself, and one request at a time per
+connection costs a round trip each; writing the requests ahead and parsing the answers with a
+minimal reader costs a few microseconds each. Anything unusual
 (an error status other than 404/410, a closed connection, a parse problem, a timeout) leaves the
 rest of the batch unanswered, and the caller fetches those the ordinary way.
 """
@@ -15,9 +16,12 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from gomodcheck.errors import FetchError, NotFoundError
+
+if TYPE_CHECKING:
+    import ssl
 
 _MAX_LINE = 8192
 _MAX_HEADERS = 100
@@ -38,39 +42,58 @@ def pipelined_get(
     user_agent: str,
     *,
     on_answer: Callable[[int, bytes | FetchError], None] | None = None,
+    tls: ssl.SSLContext | None = None,
 ) -> list[bytes | FetchError | None]:
     """GET each path in order; None where the answer did not come (fetch it another way).
 
     on_answer(i, answer) is called as each answer arrives, so work can start before the last.
+    With tls, the connection is HTTPS (the context verifies the server's certificate and name).
     """
     results: list[bytes | FetchError | None] = [None] * len(paths)
     if not paths:
         return results
     host, port = address
+    default_port = 443 if tls is not None else 80
     try:
-        sock = socket.create_connection(address, timeout=timeouts.connect)
-    except OSError:
+        # An ASCII host name as bytes: a str would load the idna codec just to encode it.
+        target = (host.encode("ascii") if host.isascii() else host, port)
+        sock = socket.create_connection(target, timeout=timeouts.connect)  # type: ignore[arg-type]
+        if tls is not None:
+            sock = tls.wrap_socket(sock, server_hostname=host)
+    except OSError:  # ssl.SSLError (a certificate that does not verify) is one too
         return results
-    hostport = host if port == 80 else f"{host}:{port}"
-    requests = b"".join(
+    hostport = host if port == default_port else f"{host}:{port}"
+    requests = [
         (
             f"GET {p} HTTP/1.1\r\nHost: {hostport}\r\nUser-Agent: {user_agent}\r\n"
             "Accept-Encoding: identity\r\n\r\n"
         ).encode("latin-1")
         for p in paths
-    )
+    ]
     sock.settimeout(timeouts.read)
-
-    def send() -> None:
-        # A separate writer: the server answers while we still send, and both buffers are finite.
-        with contextlib.suppress(OSError):
-            sock.sendall(requests)
-
-    writer = threading.Thread(target=send, daemon=True)
-    writer.start()
     reader: BinaryIO = sock.makefile("rb", buffering=1 << 16)  # type: ignore[assignment]
+    writer: threading.Thread | None = None
+    sent = len(requests)
+    if tls is None:
+
+        def send() -> None:
+            # A separate writer: the server answers while we still send, and both buffers are
+            # finite.
+            with contextlib.suppress(OSError):
+                sock.sendall(b"".join(requests))
+
+        writer = threading.Thread(target=send, daemon=True)
+        writer.start()
+    else:
+        # A TLS connection must not be written and read from two threads at once: one thread
+        # keeps at most two windows of requests ahead of the answers it has read.
+        sent = 0
     try:
         for i, max_size in enumerate(max_sizes):
+            if sent < len(requests) and sent - i <= _TLS_WINDOW:
+                upto = min(len(requests), i + 2 * _TLS_WINDOW)
+                sock.sendall(b"".join(requests[sent:upto]))
+                sent = upto
             answer = _read_response(reader, max_size, time.monotonic() + timeouts.deadline)
             if answer is None:
                 break
@@ -87,8 +110,13 @@ def pipelined_get(
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
         sock.close()
-        writer.join(timeout=1)
+        if writer is not None:
+            writer.join(timeout=1)
     return results
+
+
+# Requests sent ahead on a TLS connection, in windows of this many.
+_TLS_WINDOW = 32
 
 
 def _read_response(

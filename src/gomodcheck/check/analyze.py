@@ -6,12 +6,15 @@ for dependencies; the algorithms it wires together are pure.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from gomodcheck.check.pkgload import Loader, LoadResult, Package, load_all
 from gomodcheck.check.sums import compat_needs_unpruned, modkey, required_sums
 from gomodcheck.errors import FetchError, InputError
+from gomodcheck.gosrc.ignore import IgnorePatterns
 from gomodcheck.gosrc.scancache import ScanCache
 from gomodcheck.gosrc.tree import DirTree
 from gomodcheck.gosum import GoSum, parse_gosum
@@ -21,6 +24,8 @@ from gomodcheck.modgraph.load import MainModule, MissingModFiles, ModuleGraph, l
 from gomodcheck.modgraph.mvs import minimal_requirements
 from gomodcheck.modgraph.sources import ModuleSources
 from gomodcheck.module import ModuleVersion
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -57,17 +62,35 @@ def main_module_from(gomod: GoModFile) -> MainModule:
     return MainModule(path, gomod.go.version if gomod.go else "", requires, replaces, excludes)
 
 
+# The last files parsed, by name and content: run_check and analyze both read the project, and
+# a large go.sum takes a noticeable share of a warm run to parse. Both results are frozen.
+_parsed: dict[str, tuple[bytes, object]] = {}
+
+
+def _parse_once(name: str, data: bytes, parse: Callable[[bytes, str], T]) -> T:
+    hit = _parsed.get(name)
+    if hit is not None and hit[0] == data:
+        return hit[1]  # type: ignore[return-value] # stored by this function with this parse
+    value = parse(data, name)
+    _parsed[name] = (data, value)
+    return value
+
+
 def read_project(root: Path) -> tuple[GoModFile, GoSum | None]:
     gomod_path = root / "go.mod"
     try:
         data = gomod_path.read_bytes()
     except OSError as exc:
         raise InputError(f"{gomod_path}: cannot read go.mod: {exc.strerror}") from exc
-    gomod = parse_gomod(data, str(gomod_path))
+    gomod = _parse_once(str(gomod_path), data, parse_gomod)
     if gomod.module is None:
         raise InputError(f"{gomod_path}: no module directive")
     gosum_path = root / "go.sum"
-    gosum = parse_gosum(gosum_path.read_bytes(), str(gosum_path)) if gosum_path.is_file() else None
+    gosum = (
+        _parse_once(str(gosum_path), gosum_path.read_bytes(), parse_gosum)
+        if gosum_path.is_file()
+        else None
+    )
     return gomod, gosum
 
 
@@ -205,6 +228,7 @@ def analyze(root: Path, sources: ModuleSources, cache: ScanCache | None = None) 
         graph.selected,
         pruned=graph.pruned,
         cache=cache,
+        ignore=IgnorePatterns.parse(i.path for i in gomod.ignore),
     )
     load = load_all(loader)
     if load.missing_sources:

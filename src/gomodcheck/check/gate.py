@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from gomodcheck.check.analyze import (
 )
 from gomodcheck.errors import UsageError
 from gomodcheck.findings import Finding, Location, Report, Rule, Severity
+from gomodcheck.gosrc.platform import BuildContext
 from gomodcheck.gosrc.scancache import ScanCache
 from gomodcheck.gosum import GoSum, ProblemKind
 from gomodcheck.modfile import GoModFile, Replace
@@ -66,6 +67,12 @@ class CheckOptions:
     policy: Policy = field(default_factory=Policy)
     goprivate: str = ""
     cache: ScanCache | None = None  # import scans kept between runs
+    # Workspace mode: the GOWORK setting ("off", "" to search for go.work, or a path to one);
+    # None leaves go.work files alone.
+    gowork: str | None = None
+    goroot: str = ""  # the go.work search stops at GOROOT
+    build: BuildContext | None = None  # scan as `go list` for one target, not with every tag
+    nosumdb: Callable[[str], bool] | None = None  # GOSUMDB=off / GONOSUMDB matches
 
 
 def _loc(file: Path, line: int = 0, column: int = 0) -> Location:
@@ -78,8 +85,36 @@ def _add(
     report.add(Finding(rule.id, rule.default_severity, message, location, **kw), rule)
 
 
+def _check_workspace(report: Report, root: Path, ws_file: Path, options: CheckOptions) -> None:
+    from gomodcheck.check.workspace import check_workspace  # noqa: PLC0415
+
+    ws = check_workspace(
+        report,
+        ws_file,
+        root,
+        options.sources,
+        ci_go_version=options.go_version,
+        build=options.build,
+        cache=options.cache,
+        nosumdb=options.nosumdb,
+        known_hash=lambda m: _known_hash(options.sources, m),
+    )
+    _check_gosum_syntax(report, ws.work_sum)
+    for m in ws.modules:
+        if m.root != root:
+            _check_gosum_syntax(report, m.gosum)
+
+
 def run_check(root: Path, options: CheckOptions) -> Report:
     report = Report("check")
+    ws_file = None
+    if options.gowork is not None:
+        from gomodcheck.check.workspace import find_gowork  # noqa: PLC0415
+
+        ws_file = find_gowork(root, options.gowork, options.goroot)
+    if ws_file is not None and not (root / "go.mod").is_file():
+        _check_workspace(report, root, ws_file, options)  # a workspace directory, no module
+        return report
     gomod, gosum = read_project(root)
     gomod_path, gosum_path = root / "go.mod", root / "go.sum"
     report.inputs.extend(str(p) for p in (gomod_path, gosum_path) if p.exists())
@@ -87,14 +122,16 @@ def run_check(root: Path, options: CheckOptions) -> Report:
     _check_toolchain(report, gomod, gomod_path, options.go_version)
     missing_dirs = _check_replaces(report, gomod, gomod_path, options.policy)
     _check_policy(report, root, gomod_path, options)
-    if (root / "go.work").exists() or any(p.joinpath("go.work").exists() for p in root.parents):
+    if ws_file is not None:
         _add(
             report,
             rules.GOWORK_PRESENT,
-            "a go.work file is in effect here unless GOWORK=off",
-            _loc(root / "go.work"),
+            f"{ws_file} is in effect here unless GOWORK=off: go build uses the workspace, "
+            "go mod tidy and the go.sum findings below do not",
+            _loc(ws_file),
             fix_commands=("GOWORK=off gomodcheck check",),
         )
+        _check_workspace(report, root, ws_file, options)
     analysis = None
     needed: set[str] = set()
     try:

@@ -4,7 +4,8 @@ A port of the parts of modload.loadFromRoots and modload.importFromModules that 
 package comes from which module. Tidy loads every package of the main module, the tests of every
 package in "all", and everything those import; a package resolves to the module on its path
 whose directory holds .go files, trying the main module's requirements (roots) first when the
-module graph is pruned. All file access goes through injected SourceTrees.
+module graph is pruned. All file access goes through injected SourceTrees, and package scans
+through their gosrc.index.PackageIndex, which answers from the scan cache when it may.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from gomodcheck.gosrc.scan import PackageImports, is_go_dir, scan_dir, walk_package_dirs
+from gomodcheck.gosrc.ignore import IgnorePatterns
+from gomodcheck.gosrc.index import PackageIndex
+from gomodcheck.gosrc.scan import PackageImports, walk_package_dirs
 from gomodcheck.gosrc.scancache import ScanCache
 from gomodcheck.gosrc.tree import SourceTree
 from gomodcheck.modgraph import gover
@@ -80,8 +83,10 @@ class Loader:
         *,
         pruned: bool,
         cache: ScanCache | None = None,
+        ignore: IgnorePatterns | None = None,
     ) -> None:
         self.cache = cache
+        self.ignore = ignore  # the main module's go.mod ignore directives
         self.main = main
         self.main_tree = main_tree
         self.trees = trees
@@ -90,6 +95,13 @@ class Loader:
         self.pruned = pruned
         self.missing_sources: dict[ModuleVersion, str] = {}
         self._tree_cache: dict[ModuleVersion, SourceTree | None] = {}
+        self._nested: dict[tuple[str, str], bool] = {}
+        self._modules: dict[
+            tuple[str, str], tuple[ModuleVersion, SourceTree | None, bool, PackageIndex | None]
+        ] = {}
+        self.main_index = PackageIndex(main_tree, cache)
+        # By index_key: two modules replaced by one directory share what is learned about it.
+        self._indexes: dict[str, PackageIndex] = {main_tree.index_key(): self.main_index}
 
     def tree(self, m: ModuleVersion) -> SourceTree | None:
         if m.path == self.main.path and m.version == "":
@@ -98,17 +110,38 @@ class Loader:
             self._tree_cache[m] = self.trees(self.main.resolve(m))
         return self._tree_cache[m]
 
+    def index(self, tree: SourceTree) -> PackageIndex:
+        """The package index of a tree this loader returned."""
+        key = tree.index_key()
+        idx = self._indexes.get(key)
+        if idx is None:
+            idx = self._indexes[key] = PackageIndex(tree, self.cache)
+        return idx
+
+    def flush(self) -> None:
+        """Hand what the package indexes learned to the cache."""
+        for idx in self._indexes.values():
+            idx.flush()
+
     def _dir_in_module(self, path: str, m: ModuleVersion, tree: SourceTree) -> str | None:
         rel = "" if path == m.path else path[len(m.path) + 1 :]
         local = m.version == "" or self.main.resolve(m).version == ""
-        if local and rel:
+        if local and rel and self._in_nested_module(tree, rel):
             # A directory inside a nested module (one with its own go.mod) is not in this module.
-            parts = rel.split("/")
-            for i in range(len(parts), 0, -1):
-                d = "/".join(parts[:i])
-                if tree.exists(f"{d}/go.mod"):
-                    return None
-        return rel if is_go_dir(tree, rel) else None
+            return None
+        return rel if self.index(tree).is_go_dir(rel) else None
+
+    def _in_nested_module(self, tree: SourceTree, rel: str) -> bool:
+        """Whether rel or a directory above it (below the tree's root) holds a go.mod."""
+        key = (tree.index_key(), rel)
+        hit = self._nested.get(key)
+        if hit is None:
+            parent = rel.rpartition("/")[0]
+            hit = tree.exists(f"{rel}/go.mod") or (
+                bool(parent) and self._in_nested_module(tree, parent)
+            )
+            self._nested[key] = hit
+        return hit
 
     def _candidates(
         self, path: str, use_graph: bool, needed_by: str
@@ -125,15 +158,30 @@ class Loader:
                 v = self.root_selected(prefix)
             if v is None or v == "none":
                 continue
-            m = ModuleVersion(prefix, v)
-            tree = self.tree(m)
-            if tree is None:
+            m, tree, local, idx = self._module(prefix, v)
+            if tree is None or idx is None:
                 self.missing_sources.setdefault(self.main.resolve(m), needed_by)
                 continue
-            rel = self._dir_in_module(path, m, tree)
-            if rel is not None:
+            # _dir_in_module, with what depends only on the module looked up once.
+            rel = "" if path == prefix else path[len(prefix) + 1 :]
+            if local and rel and self._in_nested_module(tree, rel):
+                continue
+            if idx.is_go_dir(rel):
                 found.append((m, rel))
         return found
+
+    def _module(
+        self, path: str, version: str
+    ) -> tuple[ModuleVersion, SourceTree | None, bool, PackageIndex | None]:
+        """The module path@version, its tree, whether that is a directory on disk, its index."""
+        info = self._modules.get((path, version))
+        if info is None:
+            m = ModuleVersion(path, version)
+            tree = self.tree(m)
+            local = version == "" or self.main.resolve(m).version == ""
+            info = (m, tree, local, None if tree is None else self.index(tree))
+            self._modules[path, version] = info
+        return info
 
     def resolve(self, path: str, needed_by: str) -> tuple[ModuleVersion | None, str, str]:
         """(module, dir within it, error) for an import path; module None means std or error."""
@@ -166,60 +214,64 @@ def load_all(loader: Loader) -> LoadResult:
     scans: dict[str, PackageImports | None] = {}
     direct: set[str] = set()
     unresolved: dict[str, list[str]] = {}
-    queue: deque[tuple[str, bool, str]] = deque()
+    # Items are (import paths, in "all", importer): one per importing package rather than one
+    # per import, which visits the paths in the same breadth-first order.
+    queue: deque[tuple[tuple[str, ...], bool, str]] = deque()
 
-    for rel in walk_package_dirs(loader.main_tree):
-        scanned = scan_dir(loader.main_tree, rel, loader.cache)
+    for rel in walk_package_dirs(loader.main_tree, ignore=loader.ignore):
+        scanned = loader.main_index.scan(rel)
         if scanned is None:
             continue
         path = f"{main.path}/{rel}" if rel else main.path
         scans[path] = scanned
-        queue.append((path, True, ""))
+        queue.append(((path,), True, ""))
 
     tested: set[str] = set()
     while queue:
-        path, in_all, importer = queue.popleft()
-        pkg = pkgs.get(path)
-        if pkg is not None:
-            if importer:
-                pkg.importers.append(importer)
-            if not in_all or pkg.in_all:
+        paths, in_all, importer = queue.popleft()
+        for path in paths:
+            pkg = pkgs.get(path)
+            if pkg is not None:
+                if importer:
+                    pkg.importers.append(importer)
+                if not in_all or pkg.in_all:
+                    continue
+                pkg.in_all = True  # newly in "all": its imports and tests are in "all" too
+            else:
+                mod, rel, err = loader.resolve(path, importer or path)
+                pkg = Package(path, mod, in_all, error=err)
+                if importer:
+                    pkg.importers.append(importer)
+                pkgs[path] = pkg
+                if mod is not None:
+                    tree = loader.tree(mod)
+                    scanned = scans.get(path)
+                    if scanned is None and tree is not None:
+                        scanned = loader.index(tree).scan(rel)
+                    if scanned is not None:
+                        pkg.imports, pkg.test_imports = scanned.imports, scanned.test_imports
+            is_main = (
+                pkg.module is not None and pkg.module.path == main.path and pkg.module.version == ""
+            )
+            if pkg.imports:
+                queue.append((pkg.imports, pkg.in_all, path))
+            if pkg.module is None:
+                if pkg.error and importer:
+                    # Tidy would look such a package up on the network (or fail on ambiguity),
+                    # whoever imports it: the main module, a dependency, or a dependency's test.
+                    unresolved.setdefault(importer, []).append(path)
                 continue
-            pkg.in_all = True  # newly in "all": its imports and tests are in "all" too
-        else:
-            mod, rel, err = loader.resolve(path, importer or path)
-            pkg = Package(path, mod, in_all, error=err)
-            if importer:
-                pkg.importers.append(importer)
-            pkgs[path] = pkg
-            if mod is not None:
-                tree = loader.tree(mod)
-                scanned = scans.get(path)
-                if scanned is None and tree is not None:
-                    scanned = scan_dir(tree, rel, loader.cache)
-                if scanned is not None:
-                    pkg.imports, pkg.test_imports = scanned.imports, scanned.test_imports
-        is_main = (
-            pkg.module is not None and pkg.module.path == main.path and pkg.module.version == ""
-        )
-        for imp in pkg.imports:
-            queue.append((imp, pkg.in_all, path))
-        if pkg.module is None:
-            if pkg.error and importer:
-                # Tidy would look such a package up on the network (or fail on ambiguity),
-                # whoever imports it: the main module, a dependency, or a dependency's test.
-                unresolved.setdefault(importer, []).append(path)
-            continue
-        # Tests: of every package in "all" (tidy sets LoadTests); their imports are in "all" only
-        # for main-module packages, or for every package before go 1.16.
-        if pkg.in_all and path not in tested:
-            tested.add(path)
-            test_in_all = is_main or closes_over_tests
-            for imp in pkg.test_imports:
-                queue.append((imp, test_in_all, path))
-        if is_main:
-            for imp in (*pkg.imports, *pkg.test_imports):
-                direct.add(imp)
+            # Tests: of every package in "all" (tidy sets LoadTests); their imports are in "all"
+            # only for main-module packages, or for every package before go 1.16.
+            if pkg.in_all and path not in tested:
+                tested.add(path)
+                test_in_all = is_main or closes_over_tests
+                if pkg.test_imports:
+                    queue.append((pkg.test_imports, test_in_all, path))
+            if is_main:
+                direct.update(pkg.imports)
+                direct.update(pkg.test_imports)
+    loader.flush()
     direct_modules = {
         p.module.path
         for imp in direct

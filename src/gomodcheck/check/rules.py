@@ -121,6 +121,44 @@ GOWORK_PRESENT = Rule(
     default_severity=Severity.NOTE,
     tags=("go.work",),
 )
+GOWORK_SUM_MISSING = Rule(
+    "CHECK061",
+    "gowork-sum-missing",
+    "neither go.work.sum nor a workspace module's go.sum has a checksum the workspace build needs",
+    "In workspace mode the go command looks each checksum up in go.work.sum and in the go.sum of "
+    "every workspace module. A missing one does not stop the build: the go command asks the "
+    "checksum database and appends the line to go.work.sum, so the build needs the network (it "
+    "fails offline with 'verifying go.mod: ...') and leaves go.work.sum changed.",
+    help_text="Run `go mod download` in the workspace directory and commit go.work.sum.",
+    tags=("go.work", "go.sum", "supply-chain"),
+)
+GOWORK_INVALID = Rule(
+    "CHECK062",
+    "gowork-invalid",
+    "the go command cannot load this workspace",
+    "A use directory is missing or has no go.mod, a directory or module path appears twice, or "
+    "the module in the current directory is not part of the workspace.",
+    help_text="Fix the use lines (`go work use`, `go work edit -dropuse=DIR`) or set GOWORK=off.",
+    tags=("go.work",),
+)
+GOWORK_GO_VERSION = Rule(
+    "CHECK063",
+    "gowork-go-too-old",
+    "go.work's go line is older than a workspace module's",
+    "From go 1.21 on, every workspace module's go version must not exceed go.work's; the go "
+    "command refuses the workspace otherwise.",
+    help_text="Run `go work use` to raise go.work's go line.",
+    tags=("go.work", "toolchain"),
+)
+GOWORK_REPLACE = Rule(
+    "CHECK064",
+    "gowork-replace-conflict",
+    "replace directives of the workspace conflict",
+    "Two workspace modules replace the same module version differently, or go.work replaces a "
+    "workspace module at all versions; the go command stops.",
+    help_text="Override the replacement in go.work: `go work edit -replace OLD=NEW`.",
+    tags=("go.work", "replace"),
+)
 RETRACTED_OR_DEPRECATED = Rule(
     "CHECK070",
     "retracted-or-deprecated",
@@ -154,6 +192,10 @@ ALL_RULES = (
     VENDOR_INCONSISTENT,
     POLICY_PRIVATE,
     GOWORK_PRESENT,
+    GOWORK_SUM_MISSING,
+    GOWORK_INVALID,
+    GOWORK_GO_VERSION,
+    GOWORK_REPLACE,
     RETRACTED_OR_DEPRECATED,
     SUPPRESSION_INVALID,
 )

@@ -42,23 +42,33 @@ def keep_sums(
     keep_pkg_go_mod_sums: bool,
 ) -> set[ModuleVersion]:
     keep: set[ModuleVersion] = set()
+    # A large import graph has thousands of packages in a few hundred modules: resolve each
+    # (path, version) once.
+    resolved: dict[tuple[str, str], ModuleVersion] = {}
+
+    def resolve(path: str, version: str) -> ModuleVersion:
+        m = resolved.get((path, version))
+        if m is None:
+            m = resolved[path, version] = main.resolve(ModuleVersion(path, version))
+        return m
+
     for pkg in packages:
         if (pkg.module is None and not pkg.error) or not _valid_import(pkg.path):
             continue
         if keep_pkg_go_mod_sums and pkg.module is not None and pkg.module.version:
-            keep.add(modkey(main.resolve(pkg.module)))
+            keep.add(modkey(resolve(pkg.module.path, pkg.module.version)))
         if mg.pruned and pkg.module is not None:
             v = root_selected(pkg.module.path)
             if v is not None and v == pkg.module.version:
                 for prefix in _prefixes(pkg.path):
                     rv = root_selected(prefix)
                     if rv is not None and rv != "none":
-                        keep.add(main.resolve(ModuleVersion(prefix, rv)))
+                        keep.add(resolve(prefix, rv))
                 continue
         for prefix in _prefixes(pkg.path):
             sv = mg.selected(prefix)
             if sv != "none":
-                keep.add(main.resolve(ModuleVersion(prefix, sv)))
+                keep.add(resolve(prefix, sv))
     for m in mg.loaded():
         keep.add(modkey(main.resolve(m)))
     # Sums are never recorded for the main module or directory replacements.

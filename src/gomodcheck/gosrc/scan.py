@@ -11,7 +11,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from gomodcheck.gosrc.constraint import should_build_any_tags
-from gomodcheck.gosrc.imports import read_imports
+from gomodcheck.gosrc.ignore import IgnorePatterns
+from gomodcheck.gosrc.imports import FileImports, read_imports
 from gomodcheck.gosrc.scancache import FileScan, ScanCache
 from gomodcheck.gosrc.tree import SourceTree
 
@@ -30,6 +31,28 @@ def _is_magic(path: str) -> bool:
     )
 
 
+# How much of a file to read first: license, build constraints and imports fit in this for
+# nearly every Go file; the rest of a large (generated) file is never read.
+HEAD_BYTES = 8192
+
+
+def file_imports(tree: SourceTree, rel: str) -> FileImports:
+    """read_imports of one file, reading only its first HEAD_BYTES when the header ends there.
+
+    A prefix gives the answer the whole file would when the reader stopped at a byte it had
+    fully read: not at the end of the prefix (a token, string or comment may go on), not at a
+    slash (a comment whose end is past the prefix), not on a syntax error.
+    """
+    data, whole = tree.read_prefix(rel, HEAD_BYTES)
+    fi = read_imports(data)
+    if whole:
+        return fi
+    end = len(fi.header)
+    if fi.syntax_error or end >= len(data) or data[end] == 0x2F:  # '/'
+        return read_imports(tree.read_file(rel))
+    return fi
+
+
 def scan_file(tree: SourceTree, rel: str, cache: ScanCache | None = None) -> FileScan:
     """Whether one file counts under tidy's tags, and its import paths."""
     key = tree.cache_key(rel) if cache is not None else None
@@ -37,8 +60,13 @@ def scan_file(tree: SourceTree, rel: str, cache: ScanCache | None = None) -> Fil
         hit = cache.get(key)
         if hit is not None:
             return hit
-    fi = read_imports(tree.read_file(rel))
-    result = (should_build_any_tags(fi.header.decode("utf-8", "replace")), fi.paths)
+    fi = file_imports(tree, rel)
+    header = fi.header
+    # Only a //go:build or +build line can leave a file out; most headers have neither.
+    included = (b"+build" not in header and b"//go:build" not in header) or should_build_any_tags(
+        header.decode("utf-8", "replace")
+    )
+    result = (included, fi.paths)
     if key is not None and cache is not None:
         cache.put(key, result)
     return result
@@ -76,11 +104,13 @@ def is_go_dir(tree: SourceTree, rel: str) -> bool:
     return entries is not None and any(e.is_regular and e.name.endswith(".go") for e in entries)
 
 
-def walk_package_dirs(tree: SourceTree, *, prune_nested_modules: bool = True) -> Iterator[str]:
+def walk_package_dirs(
+    tree: SourceTree, *, prune_nested_modules: bool = True, ignore: IgnorePatterns | None = None
+) -> Iterator[str]:
     """Directories the pattern walk visits (modload.matchPackages with pruneGoMod|pruneVendor).
 
-    Skips `.`/`_`-prefixed and testdata directories and nested modules; yields vendor/ itself but
-    not what is below it.
+    Skips `.`/`_`-prefixed and testdata directories, directories the go.mod `ignore` directive
+    names, and nested modules; yields vendor/ itself but not what is below it.
     """
     stack = [""]
     while stack:
@@ -97,6 +127,8 @@ def walk_package_dirs(tree: SourceTree, *, prune_nested_modules: bool = True) ->
             if e.name.startswith((".", "_")) or e.name == "testdata":
                 continue
             child = f"{rel}/{e.name}" if rel else e.name
+            if ignore and ignore.should_ignore(child):
+                continue
             if prune_nested_modules:
                 sub = tree.list_dir(child) or []
                 if any(s.name == "go.mod" and s.is_regular for s in sub):

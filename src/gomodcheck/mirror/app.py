@@ -18,11 +18,12 @@ import json
 import logging
 import time
 
-from gomodcheck.mirror.handler import CACHE_NONE, Answer, error, handle, health
+from gomodcheck.mirror.handler import CACHE_NONE, Answer, at_hand, encode, error, handle, health
 from gomodcheck.mirror.service import Mirror
-from gomodcheck.server.app import ASGIApp, Message, Receive, Scope, Send
+from gomodcheck.server.accesslog import AccessLogger
+from gomodcheck.server.app import Message, Receive, Scope, Send
 
-ACCESS_LOG = logging.getLogger("gomodcheck.mirror.access")
+ACCESS_LOG = AccessLogger(logging.getLogger("gomodcheck.mirror.access"))
 LOG = logging.getLogger("gomodcheck.mirror")
 
 
@@ -55,6 +56,20 @@ class MirrorApp:
         await send({"type": "http.response.start", "status": answer.status, "headers": headers})
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else answer.body})
 
+    def ready(self, path: str, client: tuple[str, int] | None = None) -> bytes | None:
+        """The encoded answer to GET path if it is in memory (the runner writes it without
+        ASGI); the same bytes ``__call__`` would send."""
+        answer = self.at_hand(path)
+        return None if answer is None else encode(*answer)
+
+    def at_hand(self, path: str) -> tuple[bytes, bytes, bytes] | None:
+        """(body, media type, cache-control) of a 200 answer in memory (handler.at_hand)."""
+        if path.startswith(self.mount):
+            return at_hand(self.mirror, path[len(self.mount) - 1 :])
+        if path.startswith("/sumdb/"):
+            return None
+        return at_hand(self.mirror, path)
+
     async def _route(self, path: str) -> Answer:
         if path.startswith(self.mount):
             return await handle(self.mirror, path[len(self.mount) - 1 :], mounted=True)
@@ -74,8 +89,18 @@ def build_app(mirror: Mirror) -> MirrorApp:
 class AccessLog:
     """One JSON line per request on ``gomodcheck.mirror.access``: path, status, bytes, ms."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: MirrorApp) -> None:
         self.app = app
+
+    def ready(self, path: str, client: tuple[str, int] | None) -> bytes | None:
+        """The app's ready answer, logged."""
+        start = time.perf_counter()
+        answer = self.app.at_hand(path)
+        if answer is None:
+            return None
+        remote = client[0] if client else ""
+        ACCESS_LOG.write(remote, "GET", path, status=200, nbytes=len(answer[0]), started=start)
+        return encode(*answer)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -95,17 +120,11 @@ class AccessLog:
             await self.app(scope, receive, logged_send)
         finally:
             client = scope.get("client") or ("", 0)
-            ACCESS_LOG.info(
-                json.dumps(
-                    {
-                        "ts": round(time.time(), 3),
-                        "remote": client[0],
-                        "method": scope.get("method", ""),
-                        "path": str(scope.get("path", ""))[:256],
-                        "status": seen["status"],
-                        "bytes": seen["bytes"],
-                        "ms": round((time.perf_counter() - start) * 1000, 2),
-                    },
-                    separators=(",", ":"),
-                )
+            ACCESS_LOG.write(
+                client[0],
+                scope.get("method", ""),
+                str(scope.get("path", "")),
+                status=seen["status"],
+                nbytes=seen["bytes"],
+                started=start,
             )

@@ -4,13 +4,14 @@
 for the life of the process. A mirror runs for weeks and its upstream comes and goes, so this
 subclass forgets failures (a tile that could not be fetched once can be fetched later) and
 exposes the three proofs the mirror serves by: accept a signed tree head, prove a lookup answer,
-and read hashes proved in an accepted tree. The proofs themselves are the client's.
+and read hashes proved in an accepted tree. The proofs themselves are the client's, used through
+its public extension surface only (see ``sumdb.Client``).
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TypeVar
 
@@ -53,16 +54,15 @@ class MirrorClient(Client):
     def __init__(
         self, key: str, remote: Remote | None, state: State, *, tile_height: int = 8
     ) -> None:
+        self._flights = SingleFlight()  # before the base class reads anything
         super().__init__(key, remote, state, tile_height=tile_height)
-        self._flights = SingleFlight()
-        self.tiles_verified = 0
 
     def accept_note(self, msg: bytes) -> Tree:
         """Verify a signed tree head and prove it consistent with every tree accepted so far.
 
         A newer tree becomes the stored latest (compare-and-swap). SecurityError on a fork.
         """
-        return self._merge(msg)
+        return self.accept_tree(msg)
 
     def prove_lookup(self, data: bytes) -> tuple[int, bytes, Tree]:
         """Prove a lookup answer: its note verifies and extends our tree, its record is in it."""
@@ -70,18 +70,10 @@ class MirrorClient(Client):
             record_id, text, tree_msg = parse_record(data)
         except MalformedError:
             raise VerificationError("malformed record data") from None
-        tree = self._merge(tree_msg)
-        self._check_record(record_id, text, tree)
+        tree = self.accept_tree(tree_msg)
+        self.prove_record(record_id, text, tree)
         return record_id, text, tree
 
-    def proved_hashes(self, tree: Tree, indexes: Sequence[int]) -> list[bytes]:
-        """Stored hashes of an accepted tree, each proved against the tree's signed root."""
-        return self._reader(tree).read_hashes(indexes)
-
     # A failed fetch is not remembered: the upstream may be back on the next request.
-    def _read_tile(self, tile: Tile) -> bytes:
-        return self._flights.do(tile, lambda: self._read_tile_once(tile))
-
-    def _save_tiles(self, tiles: Sequence[Tile], data: Sequence[bytes]) -> None:
-        super()._save_tiles(tiles, data)
-        self.tiles_verified += len(tiles)
+    def read_tile(self, tile: Tile) -> bytes:
+        return self._flights.do(tile, lambda: self.fetch_tile(tile))

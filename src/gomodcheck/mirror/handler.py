@@ -5,9 +5,10 @@ mirror/app.py) and the ``/sumdb/<name>/`` mount of ``sumdb serve`` (server/app.p
 relative to the database's root: ``/latest``, ``/lookup/M@V``, ``/tile/...``, and, where the
 database is mounted as a module proxy exposes it, ``/supported``.
 
-Proved answers held in memory are returned on the event loop; everything else runs on a worker
-thread (verification fetches and hashes, SQLite). Every failure maps to a status here, so a lie
-from the upstream is never passed on whichever app asked.
+Proved answers held in memory are returned on the event loop (``at_hand`` finds them for the
+runner's path around ASGI); everything else runs on a worker thread (verification fetches and
+hashes, SQLite). Every failure maps to a status here, so a lie from the upstream is never passed
+on whichever app asked.
 """
 
 from __future__ import annotations
@@ -58,11 +59,46 @@ async def handle(mirror: Mirror, path: str, *, mounted: bool) -> Answer:
         mod = path[len("/lookup/") :]
         return await _answer(lambda: mirror.lookup(mod), path, mirror, TEXT, CACHE_LOOKUP)
     if path == "/latest":
+        note = mirror.fresh_latest()
+        if note is not None:
+            return Answer(200, note, TEXT, CACHE_NONE)
         return await _answer(mirror.latest, None, mirror, TEXT, CACHE_NONE)
     if path == "/supported" and mounted:
         return Answer(200, b"")
     # 404 makes the go command move on to the next GOPROXY entry for module downloads.
     return error(404, "not found: this mirror serves only the checksum database")
+
+
+def at_hand(mirror: Mirror, path: str) -> tuple[bytes, bytes, bytes] | None:
+    """(body, media type, cache-control) of the 200 answer ``handle`` would give for ``path``
+    when it is in memory (proved tiles and lookups, a tree head that needs no upstream fetch),
+    without waiting; None otherwise. (A tuple: this runs for every request, see runner.)"""
+    if path.startswith("/tile/"):
+        body = mirror.memory.get(path[1:])
+        if body is None:
+            return None
+        return body, TEXT if "/data/" in path else BINARY, CACHE_IMMUTABLE
+    if path.startswith("/lookup/"):
+        body = mirror.memory.get(path)
+        return None if body is None else (body, TEXT, CACHE_LOOKUP)
+    if path == "/latest":
+        note = mirror.fresh_latest()
+        return None if note is None else (note, TEXT, CACHE_NONE)
+    return None
+
+
+def encode(body: bytes, media: bytes, cache: bytes) -> bytes:
+    """An answer's header lines (after the status line and date), blank line and body, as
+    uvicorn writes the headers the mirror app sends."""
+    return b"".join(
+        (
+            b"content-type: ", media,
+            b"\r\ncontent-length: ", str(len(body)).encode(),
+            b"\r\ncache-control: ", cache,
+            b"\r\n\r\n",
+            body,
+        )
+    )  # fmt: skip
 
 
 async def _answer(

@@ -165,6 +165,18 @@ class Mirror:
             raise OfflineError("no verified tree head yet (upstream unreachable or offline)")
         return msg
 
+    def fresh_latest(self) -> bytes | None:
+        """What ``latest`` would answer, when that needs no upstream fetch (none is due, or one
+        is under way elsewhere): our newest verified note. None when a fetch is due or
+        nothing is verified yet; ``latest`` (which may block) answers then."""
+        if (
+            self.remote is not None
+            and time.monotonic() - self._last_refresh >= self.settings.latest_interval
+            and not self._refresh_lock.locked()
+        ):
+            return None
+        return self._client.latest[1] or None  # (not .client: that may open a new one)
+
     def refresh(self, *, force: bool = False) -> None:
         """Fetch the upstream's /latest and accept it if it proves out; never raises for it."""
         if self.remote is None:

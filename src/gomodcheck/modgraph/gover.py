@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from gomodcheck import semver
@@ -17,6 +18,7 @@ TIDY_GO_MOD_SUM = "1.21"  # go.mod sums for every module providing a package
 EXPLICIT_MODULES_TXT = "1.14"  # vendor/modules.txt records ## explicit
 
 
+@functools.lru_cache(maxsize=4096)  # a module graph compares the same few go versions often
 def _key(v: str) -> tuple[int, int, int, int, int] | None:
     m = _VERSION.match(v)
     if m is None:

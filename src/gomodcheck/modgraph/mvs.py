@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from collections.abc import Callable, Iterable
 
+from gomodcheck import semver
 from gomodcheck.module import ModuleVersion, sort
 
 NONE = "none"
@@ -12,13 +14,22 @@ NONE = "none"
 
 def cmp_version(path: str, v1: str, v2: str) -> int:
     """modload.cmpVersion: the main module's empty version is greater than any other."""
-    from gomodcheck.modgraph.gover import mod_compare  # noqa: PLC0415 - tiny, keeps import order simple
-
+    if v1 == v2:
+        return 0  # the common case in a large graph, and equal strings compare equal
     if v2 == "":
-        return 0 if v1 == "" else -1
+        return -1
     if v1 == "":
         return 1
-    return mod_compare(path, v1, v2)
+    if path in ("go", "toolchain"):
+        from gomodcheck.modgraph.gover import mod_compare  # noqa: PLC0415 - keeps import order simple
+
+        return mod_compare(path, v1, v2)
+    return _semver_compare(v1, v2)
+
+
+@functools.lru_cache(maxsize=16384)  # building a large graph compares the same pairs repeatedly
+def _semver_compare(v1: str, v2: str) -> int:
+    return semver.compare(v1, v2)
 
 
 class Graph:

@@ -81,6 +81,9 @@ def build_view(mg: ModuleGraph, direct: dict[str, bool], goprivate: str = "") ->
     for m in mg.build_list():
         if m.path in ("go", "toolchain") or (m.path == main.path and not m.version):
             continue
+        if not m.version:  # another main module of a workspace
+            nodes.append(Node(m.path, "", main=True))
+            continue
         rep = main.replacement(m)
         summary = mg.summaries.get(m)
         nodes.append(

@@ -48,5 +48,6 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, stream: TextIO) -> None:
-    json.dump(report_to_dict(report), stream, indent=2, sort_keys=False)
+    # One write: json.dump would make tens of thousands of small ones for a large report.
+    stream.write(json.dumps(report_to_dict(report), indent=2, sort_keys=False))
     stream.write("\n")

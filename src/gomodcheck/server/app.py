@@ -5,6 +5,9 @@ The app is a plain ASGI callable rather than a framework router: there are four 
 and every request path must be validated by hand anyway (module paths, versions, tile paths).
 Reads run on the event loop against a read-only connection (WAL: never blocked by the writer);
 appends go to one writer thread that commits batches (group commit) before anyone is answered.
+Answers are kept encoded (headers and body) in one bounded LRU: tiles for good (a tile path's
+bytes never change in an append-only log), lookups and /latest for as long as the tree head they
+carry is the newest; ``ready`` serves them before ASGI (see runner).
 """
 
 from __future__ import annotations
@@ -26,7 +29,8 @@ from typing import Any, Generic, TypeVar
 from gomodcheck import module, tlog
 from gomodcheck.errors import DataError, FetchError, NotFoundError
 from gomodcheck.mirror import handler as mirror_handler
-from gomodcheck.mirror.service import MemoryCache, Mirror
+from gomodcheck.mirror.service import Mirror
+from gomodcheck.server import accesslog
 from gomodcheck.server.logstore import Head, LogStore, SignFunc
 from gomodcheck.server.upstream import Upstream
 
@@ -37,7 +41,7 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 T = TypeVar("T")
-ACCESS_LOG = logging.getLogger("gomodcheck.server.access")
+ACCESS_LOG = accesslog.AccessLogger(logging.getLogger("gomodcheck.server.access"))
 LOG = logging.getLogger("gomodcheck.server")
 
 # x/mod sumdb server's syntax check for /lookup/ before unescaping.
@@ -45,6 +49,7 @@ _MOD_VER = re.compile(r"[^@]+@v[0-9]+\.[0-9]+\.[0-9]+(-[^@]*)?(\+incompatible)?"
 MAX_PATH = 1024  # longest module path (x/mod allows 255 per element) plus version, with room
 
 TEXT = b"text/plain; charset=UTF-8"
+BINARY = b"application/octet-stream"
 # Tiles and records never change once published; tree heads do.
 CACHE_IMMUTABLE = b"public, max-age=31536000, immutable"
 CACHE_LATEST = b"no-cache"
@@ -138,6 +143,64 @@ class _Lru(Generic[T]):
             self._data.popitem(last=False)
 
 
+# Tag of a cached answer valid for good; other tags are the tree size the answer carries.
+FOREVER = -1
+
+
+class Answers:
+    """A bounded LRU of encoded 200 answers by request path, each tagged FOREVER or with the
+    tree size it carries. Used on the event loop only."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self._size = 0
+        # path -> (tag, encoded answer, where its body starts, content type, cache-control)
+        self._data: OrderedDict[str, tuple[int, bytes, int, bytes, bytes]] = OrderedDict()
+
+    def get(self, path: str, tree_size: int) -> tuple[bytes, int] | None:
+        """(encoded answer, body length) for path if tagged FOREVER or ``tree_size``."""
+        entry = self._data.get(path)
+        if entry is None or (entry[0] != FOREVER and entry[0] != tree_size):
+            return None
+        self._data.move_to_end(path)
+        return entry[1], len(entry[1]) - entry[2]
+
+    def parts(self, path: str, tree_size: int) -> tuple[bytes, bytes, bytes] | None:
+        """(body, content type, cache-control) of the same answer, for the ASGI path."""
+        entry = self._data.get(path)
+        if entry is None or (entry[0] != FOREVER and entry[0] != tree_size):
+            return None
+        self._data.move_to_end(path)
+        return entry[1][entry[2] :], entry[3], entry[4]
+
+    def put(self, path: str, tag: int, body: bytes, ctype: bytes, cache: bytes) -> None:
+        encoded = encode(body, ctype, cache)
+        if len(encoded) > self.max_bytes:
+            return
+        old = self._data.pop(path, None)
+        if old is not None:
+            self._size -= len(old[1])
+        self._data[path] = (tag, encoded, len(encoded) - len(body), ctype, cache)
+        self._size += len(encoded)
+        while self._size > self.max_bytes:
+            _, (_, dropped, *_) = self._data.popitem(last=False)
+            self._size -= len(dropped)
+
+
+def encode(body: bytes, ctype: bytes, cache: bytes) -> bytes:
+    """A 200 answer's header lines (after the date), blank line and body, as uvicorn writes
+    the headers SumdbApp sends."""
+    return b"".join(
+        (
+            b"content-type: ", ctype,
+            b"\r\ncontent-length: ", str(len(body)).encode(),
+            b"\r\ncache-control: ", cache,
+            b"\r\nx-content-type-options: nosniff\r\n\r\n",
+            body,
+        )
+    )  # fmt: skip
+
+
 class SumdbApp:
     """ASGI app serving a private checksum database (a log, optionally fed by an upstream)
     and/or verifying mirrors of public databases under /sumdb/<name>/ (gomodcheck.mirror's
@@ -165,7 +228,7 @@ class SumdbApp:
         self.upstream = upstream
         self.modules = modules
         self.max_tile_height = max_tile_height
-        self.tiles = MemoryCache(tile_cache_bytes)  # full tiles only, by path
+        self.answers = Answers(tile_cache_bytes)
         self._records: _Lru[tuple[int, bytes]] = _Lru(1 << 16)
         self.upstream_concurrency = upstream_concurrency
         self.access_log = access_log
@@ -219,18 +282,25 @@ class SumdbApp:
             return
         start = time.perf_counter()
         method = scope.get("method", "GET")
-        status, body, ctype, cache = 500, b"internal error\n", TEXT, CACHE_NONE
+        path = scope.get("path", "")
+        status, body, ctype, cache, tag = 500, b"internal error\n", TEXT, CACHE_NONE, None
         extra: list[tuple[bytes, bytes]] = []
         try:
             if method not in ("GET", "HEAD"):
                 extra.append((b"allow", b"GET, HEAD"))
                 raise HttpError(405, "method not allowed")
-            status, body, ctype, cache = await self.handle(scope["path"])
+            kept = self._kept_parts(path)
+            if kept is not None:  # e.g. behind a proxy that sends HTTP/1.0 or X-Forwarded-For
+                status, (body, ctype, cache) = 200, kept
+            else:
+                status, body, ctype, cache, tag = await self.handle(path)
         except HttpError as exc:
             status, body, cache = exc.status, (str(exc) + "\n").encode(), CACHE_NONE
         except Exception:
-            LOG.exception("error serving %s", scope.get("path", "")[:MAX_PATH])
+            LOG.exception("error serving %s", path[:MAX_PATH])
             status, body = 500, b"internal error\n"
+        if tag is not None:
+            self.answers.put(path, tag, body, ctype, cache)
         headers = [
             (b"content-type", ctype),
             (b"content-length", str(len(body)).encode()),
@@ -242,20 +312,44 @@ class SumdbApp:
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
         if self.access_log:
             client = scope.get("client") or ("", 0)
-            ACCESS_LOG.info(
-                json.dumps(
-                    {
-                        "ts": round(time.time(), 3),
-                        "remote": client[0],
-                        "method": method,
-                        "path": scope.get("path", "")[:256],
-                        "status": status,
-                        "bytes": len(body),
-                        "ms": round((time.perf_counter() - start) * 1000, 2),
-                    },
-                    separators=(",", ":"),
-                )
+            ACCESS_LOG.write(
+                client[0], method, path, status=status, nbytes=len(body), started=start
             )
+
+    def ready(self, path: str, client: tuple[str, int] | None) -> bytes | None:
+        """The encoded answer to GET path if one is at hand (runner writes it without ASGI):
+        a kept answer of the private database, or a mounted mirror's answer in memory."""
+        start = time.perf_counter()
+        found = self._ready(path)
+        if found is None:
+            return None
+        if self.access_log:
+            remote = client[0] if client else ""
+            ACCESS_LOG.write(remote, "GET", path, status=200, nbytes=found[1], started=start)
+        return found[0]
+
+    def _ready(self, path: str) -> tuple[bytes, int] | None:
+        if path.startswith("/sumdb/"):
+            for mount, mirror in self.mirrors.items():
+                if path.startswith(mount):
+                    answer = mirror_handler.at_hand(mirror, path[len(mount) - 1 :])
+                    if answer is None:
+                        return None
+                    return encode(*answer), len(answer[0])
+        head = self.head
+        if head is None or (path.endswith("/latest") and self._head_due()):
+            return None
+        return self.answers.get(path, head.n)
+
+    def _kept_parts(self, path: str) -> tuple[bytes, bytes, bytes] | None:
+        head = self.head
+        if head is None or (path.endswith("/latest") and self._head_due()):
+            return None
+        return self.answers.parts(path, head.n)
+
+    def _head_due(self) -> bool:
+        """Time to look for a head written by another process (see _fresh_head)."""
+        return time.monotonic() - self._head_checked > 1.0
 
     async def _lifespan(self, receive: Receive, send: Send) -> None:
         while True:
@@ -275,7 +369,9 @@ class SumdbApp:
 
     # --- routes --------------------------------------------------------------------------
 
-    async def handle(self, path: str) -> tuple[int, bytes, bytes, bytes]:
+    async def handle(self, path: str) -> tuple[int, bytes, bytes, bytes, int | None]:
+        """Status, body, content type, cache-control, and the Answers tag of a 200 answer that
+        may be kept (None: not kept)."""
         if len(path) > MAX_PATH:
             raise HttpError(414, "request path too long")
         if path.startswith("/sumdb/"):
@@ -284,17 +380,18 @@ class SumdbApp:
                     return await self._mirror(mirror, path[len(mount) :])
         if self.db is None:
             if path == "/healthz":
-                return 200, self._health(), b"application/json", CACHE_NONE
+                return 200, self._health(), b"application/json", CACHE_NONE, None
             raise HttpError(404, "not found")
         if path.startswith(self.mount):
             rest = path[len(self.mount) - 1 :]
             if rest == "/supported":
-                return 200, b"", TEXT, CACHE_LATEST
+                return 200, b"", TEXT, CACHE_LATEST, FOREVER
             path = rest
         if path == "/healthz":
-            return 200, self._health(), b"application/json", CACHE_NONE
+            return 200, self._health(), b"application/json", CACHE_NONE, None
         if path == "/latest":
-            return 200, self._fresh_head().signed, TEXT, CACHE_LATEST
+            head = self._fresh_head()
+            return 200, head.signed, TEXT, CACHE_LATEST, head.n
         if path.startswith("/lookup/"):
             return await self._lookup(path[len("/lookup/") :])
         if path.startswith("/tile/"):
@@ -312,9 +409,12 @@ class SumdbApp:
                 doc["status"] = "degraded"
         return (json.dumps(doc) + "\n").encode()
 
-    async def _mirror(self, mirror: Mirror, rest: str) -> tuple[int, bytes, bytes, bytes]:
+    async def _mirror(
+        self, mirror: Mirror, rest: str
+    ) -> tuple[int, bytes, bytes, bytes, int | None]:
         answer = await mirror_handler.handle(mirror, "/" + rest, mounted=True)
-        return answer.status, answer.body, answer.media, answer.cache
+        # Not kept here: the mirror keeps its proved answers (``ready`` finds them there).
+        return answer.status, answer.body, answer.media, answer.cache, None
 
     def _head(self) -> Head:
         if self.head is None:
@@ -331,12 +431,19 @@ class SumdbApp:
                 self._on_head(latest)
         return self._head()
 
+    def _store_head(self) -> Head:
+        """The latest head in the store (adopted as ours)."""
+        latest = self._store().latest()
+        if latest is not None:
+            self._on_head(latest)
+        return self._head()
+
     def _store(self) -> LogStore:
         if self.reader is None:
             raise HttpError(503, "database not started")
         return self.reader
 
-    async def _lookup(self, mod: str) -> tuple[int, bytes, bytes, bytes]:
+    async def _lookup(self, mod: str) -> tuple[int, bytes, bytes, bytes, int | None]:
         path, version = _parse_lookup(mod)
         store = self._store()
         # Records never change once written, so a hot set of them can live in memory.
@@ -350,11 +457,11 @@ class SumdbApp:
         head = self._head()
         if record_id >= head.n:
             # Committed by the writer a moment ago; its head is in the same transaction.
-            latest = store.latest()
-            if latest is None or record_id >= latest.n:
+            head = self._store_head()
+            if record_id >= head.n:
                 raise HttpError(500, "record is not in any signed tree")
-            head = latest
-        return 200, tlog.format_record(record_id, text) + head.signed, TEXT, CACHE_LOOKUP
+        answer = tlog.format_record(record_id, text) + head.signed
+        return 200, answer, TEXT, CACHE_LOOKUP, head.n
 
     async def _add_from_upstream(self, path: str, version: str) -> int:
         if self.upstream is None or (
@@ -389,7 +496,9 @@ class SumdbApp:
         except DataError as exc:
             raise HttpError(404, f"not found: {path}@{version}: {exc}") from None
 
-    def _tile(self, tile_path: str) -> tuple[int, bytes, bytes, bytes]:
+    def _tile(self, tile_path: str) -> tuple[int, bytes, bytes, bytes, int | None]:
+        """A tile; its answer is kept for good: the log only grows, so a tile path that exists
+        now always will, with the same bytes (a partial tile is named by its width)."""
         try:
             tile = tlog.parse_tile_path(tile_path)
         except DataError:
@@ -397,25 +506,17 @@ class SumdbApp:
         height = tile.H
         if height > self.max_tile_height:
             raise HttpError(404, f"tile height {height} not served (max {self.max_tile_height})")
-        n = self._head().n
         first = tile.N << tile.H
-        if tile.L == -1:
-            if first + tile.W > n:
-                raise HttpError(404, "tile not found")
-        elif (first + tile.W) << (tile.H * tile.L) > n:
+        # The tree size the tile needs; a larger head may be in the store already (written by
+        # `sumdb add`, or by another worker process, after our last look).
+        need = first + tile.W if tile.L == -1 else (first + tile.W) << (tile.H * tile.L)
+        if need > self._head().n and need > self._store_head().n:
             raise HttpError(404, "tile not found")
-        full = tile.W == 1 << tile.H
-        cached = self.tiles.get(tile_path) if full else None
-        if cached is None:
-            store = self._store()
-            if tile.L == -1:
-                cached = b"".join(t + b"\n" for t in store.read_records(first, tile.W))
-            else:
-                cached = tlog.read_tile_data(tile, store)
-            if full:
-                self.tiles.put(tile_path, cached)
-        ctype = TEXT if tile.L == -1 else b"application/octet-stream"
-        return 200, cached, ctype, CACHE_IMMUTABLE
+        store = self._store()
+        if tile.L == -1:
+            data = b"".join(t + b"\n" for t in store.read_records(first, tile.W))
+            return 200, data, TEXT, CACHE_IMMUTABLE, FOREVER
+        return 200, tlog.read_tile_data(tile, store), BINARY, CACHE_IMMUTABLE, FOREVER
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -28,6 +28,9 @@ class ServerConfig:
     upstream_concurrency: int = 8
     graceful_shutdown: float = 10.0
     access_log: bool = True
+    # Listen with SO_REUSEPORT, so that several `sumdb serve` processes with the same settings
+    # share the port (one event loop uses one core; see docs/sumdb-server.md, Performance).
+    reuse_port: bool = False
     # Mirror a public database: GOSUMDB syntax, "<name or key> [url]", e.g.
     # "sum.golang.org https://proxy.golang.org/sumdb/sum.golang.org" ("" = no mirror).
     mirror: str = ""

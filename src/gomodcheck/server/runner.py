@@ -4,6 +4,12 @@ uvicorn closes idle keep-alive connections but sets no deadline on a request who
 trickle in (slow loris); ``HeaderDeadlineProtocol`` adds one. It also answers 431 to a request
 head over ``MAX_HEAD_BYTES`` (h11's own limit applies only to a head that arrives in pieces), so
 huge headers cost a bounded amount of memory.
+
+Answers already held in memory (tiles, lookups, tree heads) skip ASGI: an app may have a
+``ready(path, client)`` method (ReadyFunc), which the httptools protocol asks first for a plain
+keep-alive GET, and whose bytes it writes at once. That saves the task, the scope and the header
+checks of an ASGI request, over half the time of a tile request. Everything else (and every
+request under the h11 fallback) takes the ASGI path.
 """
 
 from __future__ import annotations
@@ -12,7 +18,9 @@ import asyncio
 import json
 import logging
 import signal
+import socket
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -22,6 +30,7 @@ from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from gomodcheck import note
 from gomodcheck.errors import FetchError, InputError, UsageError
+from gomodcheck.server.accesslog import BatchedStreamHandler
 from gomodcheck.server.app import ASGIApp, SumdbApp
 from gomodcheck.server.config import ServerConfig
 from gomodcheck.server.upstream import ProxyUpstream
@@ -41,8 +50,11 @@ class _HeadDeadline:
     """Mixin for uvicorn's HTTP protocols: a deadline and a size cap for each request head.
 
     Armed when a connection opens and after each response; disarmed when a request head has
-    been parsed (from then on the application is in charge). When it fires while no request is
-    being served, the connection is closed.
+    been parsed (from then on the application is in charge). When it expires while no request
+    is being served, the connection is closed. After a ready answer (which skips uvicorn's
+    response bookkeeping) it also keeps uvicorn's keep-alive limit: a connection silent for
+    that long is closed. Arming only moves deadlines: one timer per connection follows them,
+    rather than new timers for every request.
     """
 
     header_timeout = 10.0
@@ -52,12 +64,16 @@ class _HeadDeadline:
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         super().connection_made(transport)  # type: ignore[misc]
-        self._deadline: asyncio.TimerHandle | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = 0.0
+        self._expires: float | None = None  # the head deadline; None: disarmed
+        self._idle_until: float | None = None  # the keep-alive deadline after a ready answer
         self._head_bytes = 0
         self._arm()
 
     def data_received(self, data: bytes) -> None:
-        if self._deadline is not None:  # still waiting for a request head
+        self._idle_until = None  # the client spoke
+        if self._expires is not None:  # still waiting for a request head
             self._head_bytes += len(data)
             if self._head_bytes > MAX_HEAD_BYTES:
                 self.transport.write(_TOO_LARGE)
@@ -65,19 +81,36 @@ class _HeadDeadline:
                 return
         super().data_received(data)  # type: ignore[misc]
 
-    def _arm(self) -> None:
+    def _arm(self, keep_alive: float | None = None) -> None:
         self._head_bytes = 0
-        if self._deadline is not None:
-            self._deadline.cancel()
-        self._deadline = self.loop.call_later(self.header_timeout, self._expire)
+        now = self.loop.time()
+        self._expires = now + self.header_timeout
+        self._idle_until = None if keep_alive is None else now + keep_alive
+        due = self._expires if self._idle_until is None else min(self._expires, self._idle_until)
+        if self._timer is None or due < self._timer_at:
+            self._schedule()
 
     def _disarm(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
+        self._expires = None  # the timer, when it fires, finds nothing to do
 
-    def _expire(self) -> None:
-        self._deadline = None
+    def _schedule(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        due = [t for t in (self._expires, self._idle_until) if t is not None]
+        if due:
+            self._timer_at = min(due)
+            self._timer = self.loop.call_at(self._timer_at, self._check)
+
+    def _check(self) -> None:
+        self._timer = None
+        now = self.loop.time()
+        if (self._expires is None or now < self._expires) and (
+            self._idle_until is None or now < self._idle_until
+        ):
+            self._schedule()  # re-armed since (or disarmed): follow the deadlines
+            return
+        self._expires = self._idle_until = None
         idle = self.cycle is None or self.cycle.response_complete
         if idle and not self.transport.is_closing():
             self.transport.close()
@@ -88,7 +121,10 @@ class _HeadDeadline:
             self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self._disarm()
+        self._expires = self._idle_until = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
         super().connection_lost(exc)  # type: ignore[misc]
 
 
@@ -102,6 +138,31 @@ class HeaderDeadlineProtocol(_HeadDeadline, H11Protocol):
             self._disarm()
 
 
+# An app's answer to GET path from memory: the response's header lines after the status line and
+# the date, the blank line and the body; None sends the request through ASGI.
+ReadyFunc = Callable[[str, "tuple[str, int] | None"], "bytes | None"]
+
+
+class _Answered:
+    """Stands in for uvicorn's request cycle once a ready answer is written: the request is
+    complete (its body, if any, is ignored as uvicorn ignores it after a response)."""
+
+    response_complete = True
+    disconnected = False
+    keep_alive = True
+
+    class message_event:  # noqa: N801 - mirrors the cycle's asyncio.Event attribute
+        @staticmethod
+        def set() -> None:
+            return None
+
+
+_ANSWERED = _Answered()
+_OK = b"HTTP/1.1 200 OK\r\n"
+# Requests whose client address a proxy rewrites take the ASGI path (uvicorn applies the headers).
+_FORWARDED = (b"x-forwarded-for", b"x-forwarded-proto")
+
+
 def _httptools_protocol() -> type[asyncio.Protocol] | None:
     """The same over httptools (the C parser), when it is installed: several times faster."""
     try:
@@ -112,9 +173,71 @@ def _httptools_protocol() -> type[asyncio.Protocol] | None:
         return None
 
     class HeaderDeadlineHttpTools(_HeadDeadline, HttpToolsProtocol):
+        ready: ReadyFunc | None = None
+        # (uvicorn's default headers list, its encoding): the date changes once a second.
+        _defaults: tuple[object, bytes] = (None, b"")
+
+        def on_message_begin(self) -> None:
+            # uvicorn builds the ASGI scope here; a ready answer needs none, so it is built in
+            # on_headers_complete, for requests that take the ASGI path.
+            self.url = b""
+            self.expect_100_continue = False
+            self.headers = []
+
         def on_headers_complete(self) -> None:
             self._disarm()
+            if self.ready is not None and self._answer_ready(self.ready):
+                return
+            url, headers, expect = self.url, self.headers, self.expect_100_continue
+            super().on_message_begin()  # the scope, and fresh url and headers: put ours back
+            self.url, self.expect_100_continue = url, expect
+            self.headers.extend(headers)
             super().on_headers_complete()
+
+        def _answer_ready(self, ready: ReadyFunc) -> bool:
+            """Write the app's ready answer for a plain keep-alive GET; False if there is none."""
+            url: bytes = self.url
+            parser = self.parser
+            if (
+                parser.get_method() != b"GET"
+                or not url.startswith(b"/")
+                or b"%" in url
+                or b"?" in url
+                or not parser.should_keep_alive()
+                or parser.get_http_version() != "1.1"
+                or parser.should_upgrade()
+                or self.pipeline
+                or self.flow.write_paused
+                or (self.cycle is not None and not self.cycle.response_complete)
+            ):
+                return False
+            for name, _ in self.headers:
+                if name in _FORWARDED:
+                    return False
+            try:
+                path = url.decode("ascii")
+            except UnicodeDecodeError:
+                return False
+            try:
+                answer = ready(path, self.client)
+            except Exception:  # the ASGI path answers (and reports) instead
+                logging.getLogger("gomodcheck.server").exception("ready answer for %s", path)
+                return False
+            if answer is None:
+                return False
+            defaults = self.server_state.default_headers
+            cached, head = HeaderDeadlineHttpTools._defaults
+            if cached is not defaults:
+                head = _OK + b"".join(name + b": " + value + b"\r\n" for name, value in defaults)
+                HeaderDeadlineHttpTools._defaults = (defaults, head)
+            self.transport.write(head + answer)
+            self.cycle = _ANSWERED
+            # uvicorn's on_response_complete, less what a ready answer cannot need (paused
+            # reading, pipelined requests: see above) and its keep-alive timer (ours is lazy).
+            self.server_state.total_requests += 1
+            if not self.transport.is_closing():
+                self._arm(keep_alive=self.timeout_keep_alive)
+            return True
 
     return HeaderDeadlineHttpTools
 
@@ -136,13 +259,24 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(doc, separators=(",", ":"))
 
 
+_ACCESS_LOGGERS = ("gomodcheck.server.access", "gomodcheck.mirror.access")
+
+
 def configure_logging() -> None:
-    """JSON lines on stderr for the server, the mirror (its alerts) and uvicorn."""
+    """JSON lines on stderr for the server, the mirror (its alerts) and uvicorn; access lines
+    are written once per event-loop turn (see accesslog)."""
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
+    batched = BatchedStreamHandler(sys.stderr)
+    batched.setFormatter(JsonFormatter())
     for name in ("gomodcheck.server", "gomodcheck.mirror", "uvicorn.error"):
         logger = logging.getLogger(name)
         logger.handlers[:] = [handler]
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+    for name in _ACCESS_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.handlers[:] = [batched]
         logger.setLevel(logging.INFO)
         logger.propagate = False
 
@@ -236,6 +370,8 @@ class Listen:
     keep_alive: int
     graceful_shutdown: float
     access_log: bool
+    # SO_REUSEPORT: several processes share the port, the kernel spreads connections over them.
+    reuse_port: bool = False
 
     @classmethod
     def of(cls, config: ServerConfig | MirrorConfig) -> Listen:
@@ -246,7 +382,23 @@ class Listen:
             config.keep_alive,
             config.graceful_shutdown,
             config.access_log,
+            bool(getattr(config, "reuse_port", False)),
         )
+
+
+def _reuse_port_socket(listen: Listen) -> socket.socket:
+    """A listening socket on the address that other processes may bind too (SO_REUSEPORT)."""
+    family = socket.AF_INET6 if ":" in listen.host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        sock.bind((listen.host, listen.port))
+        sock.listen(2048)
+    except OSError as exc:
+        sock.close()
+        raise FetchError(f"could not listen on {listen.listen}: {exc.strerror}") from exc
+    return sock
 
 
 def run(
@@ -257,7 +409,8 @@ def run(
     lifetime: float = 0.0,
 ) -> None:
     """Serve ``app`` under uvicorn with the head deadline and cap, JSON logs on stderr, until
-    SIGINT/SIGTERM (exit status 0) or ``lifetime`` seconds; FetchError if it cannot listen."""
+    SIGINT/SIGTERM (exit status 0) or ``lifetime`` seconds; FetchError if it cannot listen.
+    An app's ``ready`` method, if it has one, answers from memory before ASGI (module doc)."""
     import threading  # noqa: PLC0415
 
     import uvicorn  # noqa: PLC0415 - heavy
@@ -272,7 +425,11 @@ def run(
                 self.should_exit = True
 
     base = _httptools_protocol() or HeaderDeadlineProtocol
-    protocol = type("ConfiguredProtocol", (base,), {"header_timeout": listen.header_timeout})
+    settings: dict[str, Any] = {"header_timeout": listen.header_timeout}
+    ready: ReadyFunc | None = getattr(app, "ready", None)
+    if ready is not None:
+        settings["ready"] = staticmethod(ready)
+    protocol = type("ConfiguredProtocol", (base,), settings)
     configure_logging()
     uv_config = uvicorn.Config(
         app,
@@ -290,10 +447,23 @@ def run(
         date_header=True,
     )
     server = Server(uv_config)
+    sockets = None
+    if listen.reuse_port:
+        sockets = [_reuse_port_socket(listen)]
+        host, port = sockets[0].getsockname()[:2]
+        where = f"[{host}]" if ":" in host else host
+        logging.getLogger("uvicorn.error").info(
+            "Uvicorn running on http://%s:%d with SO_REUSEPORT (Press CTRL+C to quit)", where, port
+        )
     if lifetime > 0:
         timer = threading.Timer(lifetime, lambda: setattr(server, "should_exit", True))
         timer.daemon = True
         timer.start()
-    server.run()
+    try:
+        server.run(sockets=sockets)
+    finally:
+        for name in _ACCESS_LOGGERS:  # lines of the last loop turns
+            for handler in logging.getLogger(name).handlers:
+                handler.flush()
     if not server.started:
         raise FetchError(f"could not listen on {listen.listen}")

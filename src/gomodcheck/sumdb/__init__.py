@@ -7,6 +7,7 @@ from gomodcheck.sumdb.client import (
     NotInDatabaseError,
     OfflineError,
     Remote,
+    StreamingRemote,
 )
 from gomodcheck.sumdb.config import (
     KNOWN_GOSUMDB,
@@ -32,6 +33,7 @@ __all__ = [
     "Remote",
     "SqliteState",
     "State",
+    "StreamingRemote",
     "SumdbConfig",
     "default_state_path",
     "nosumdb_pattern",

@@ -6,6 +6,10 @@ the tree's root, and the tree must be proved consistent with the newest tree thi
 ever verified (stored state, replaced by compare-and-swap). A tree that is not an extension of
 the stored one is proof of a forked log: SecurityError, with both signed notes and the proof.
 The client does no I/O itself: it reads through a Remote and keeps state in a State.
+
+Subclasses (the verifying mirror) build on a small public surface, documented on Client:
+accept_tree, prove_record, proved_hashes, read_tile/fetch_tile and tiles_verified. Every name
+starting with an underscore is private and may change.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import contextlib
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from gomodcheck.errors import (
     FetchError,
@@ -25,8 +29,6 @@ from gomodcheck.errors import (
     VerificationError,
 )
 from gomodcheck.module import escape_path, escape_version
-from gomodcheck.sumdb.hashworker import HashWorker
-from gomodcheck.sumdb.hashworker import Result as HashResult
 from gomodcheck.sumdb.state import State
 from gomodcheck.tlog import (
     EMPTY_HASH,
@@ -50,13 +52,13 @@ from gomodcheck.tlog import (
     tile_parent,
     tree_hash,
 )
+from gomodcheck.tlog.hashes import subtree_index
 
 MAX_LOOKUP = 1 << 20  # a lookup is a few lines of record plus a signed note
 MAX_LATEST = 64 << 10
 _PAST, _NOW, _FUTURE = 1, 2, 3
 _MERGE_WORKERS = 8
 _TILE_BATCH = 128
-_WORKER_MIN = 200  # lookups in one run before a hashing helper is worth starting
 T = TypeVar("T")
 
 
@@ -64,6 +66,17 @@ class Remote(Protocol):
     """Reads a path (``/lookup/...``, ``/tile/...``, ``/latest``) from the database server."""
 
     def read(self, path: str, *, max_size: int) -> bytes: ...
+
+
+class StreamingRemote(Remote, Protocol):
+    """A Remote that can also fetch many paths in the background (HttpRemote does).
+
+    Each future resolves to the bytes or the FetchError that read() would have given.
+    """
+
+    def start_many(
+        self, paths: Sequence[str], max_sizes: Sequence[int]
+    ) -> list[Future[bytes | FetchError]]: ...
 
 
 class NotInDatabaseError(NotFoundError):
@@ -124,7 +137,22 @@ def _lookup_path(path: str, version: str) -> str:
 
 
 class Client:
-    """Looks up module hashes in one checksum database and proves every answer."""
+    """Looks up module hashes in one checksum database and proves every answer.
+
+    ``lookup`` is what most callers need. Long-running users that subclass Client (the verifying
+    mirror) build on this extension surface, which is kept stable:
+
+    - ``accept_tree(msg)``: verify a signed tree head and prove it consistent with every tree
+      accepted so far; a newer tree becomes the stored latest (compare-and-swap).
+    - ``prove_record(record_id, text, tree)``: prove a record is that leaf of an accepted tree.
+    - ``proved_hashes(tree, indexes)``: stored hashes of an accepted tree, each proved against
+      the tree's signed root.
+    - ``read_tile(tile)``: the bytes of a tile, not yet authenticated. By default each tile is
+      read once per client and the answer, or the failure, is remembered; override it to change
+      that policy (a mirror forgets failures), calling ``fetch_tile(tile)`` for the actual read
+      (verified cache first, then the server).
+    - ``tiles_verified``: how many tiles this client has authenticated; memory grows with it.
+    """
 
     def __init__(
         self,
@@ -134,6 +162,7 @@ class Client:
         *,
         tile_height: int = 8,
     ) -> None:
+        """key is the database's verifier key; remote None means offline (verified cache only)."""
         from gomodcheck.note import Verifiers, parse_verifier_key  # noqa: PLC0415
 
         verifier = parse_verifier_key(key.strip())
@@ -142,6 +171,7 @@ class Client:
         self.remote: Remote = remote if remote is not None else _Offline()
         self.state = state
         self.tile_height = tile_height
+        self.tiles_verified = 0
         self._lock = threading.Lock()
         self._latest = Tree(0, EMPTY_HASH)
         self._latest_msg = b""
@@ -155,19 +185,19 @@ class Client:
         self._levels: dict[Tile, list[bytes]] = {}
         self._accepted: dict[bytes, Tree] = {}
         # Prefetched, unverified answers by remote path; each is used at most once.
-        self._stash: dict[str, bytes] = {}
         self._pending: dict[str, Future[bytes | FetchError]] = {}
-        # The hashing helper (for big cold runs) and what it is working on or has answered.
-        self._worker: HashWorker | None = None
-        self._hashing: dict[Tile, tuple[bytes, Future[HashResult]]] = {}
-        self._helper_paths: dict[tuple[int, int], bytes] = {}
-        # Cache keys known to be absent (from prefetch's batched check): no need to ask again.
+        # Cache entries read in bulk by prefetch (verified data, as the cache holds only that),
+        # and cache keys known to be absent: neither needs a query of its own.
+        self._preloaded: dict[str, bytes] = {}
         self._absent: set[str] = set()
         self._paths: dict[tuple[str, str], str] = {}
         self._saved: set[Tile] = set()
         stored = self.state.read_latest(self.name)
         if stored:
-            self._merge(stored)
+            # Proved when it was stored; its signature is checked again, its tiles need not be.
+            tree = self._open_tree(stored)
+            self._latest, self._latest_msg = tree, stored
+            self._accepted[stored] = tree
 
     @property
     def offline(self) -> bool:
@@ -175,6 +205,7 @@ class Client:
 
     @property
     def latest(self) -> tuple[Tree, bytes]:
+        """The newest accepted tree and its signed note."""
         with self._lock:
             return self._latest, self._latest_msg
 
@@ -188,81 +219,52 @@ class Client:
         return [line for line in text.decode("utf-8").split("\n") if line.startswith(prefix)]
 
     def prefetch(self, modules: Sequence[tuple[str, str]]) -> None:
-        """Fetch in bulk what lookups of these modules will need: the answers, then the tiles.
+        """Get in bulk what lookups of these modules will need, so each lookup is a proof only.
 
-        Nothing here is believed or cached: answers wait in memory until lookup() proves them.
-        Failures are left for lookup() to meet and report.
+        Verified-cache entries are read in a few queries. Online, the missing answers and then
+        their tiles are fetched in the background, and lookup() waits for those it needs.
+        Nothing fetched here is believed or cached until lookup() proves it; failures are left
+        for lookup() to meet and report.
         """
-        read_many = getattr(self.remote, "read_many", None)
-        if read_many is None:
-            return
         wanted: dict[str, None] = {}
         for path, version in modules:
             try:
                 wanted[self._lookup_path(path, version)] = None
             except InvalidModuleError:
                 continue
-        cached = self._cached_keys([self.name + rp for rp in wanted])
-        paths = [rp for rp in wanted if self.name + rp not in cached]
+        found = self._preload([self.name + rp for rp in wanted])
+        # The audit paths of the cached answers (a later lookup proves with them).
+        ids: list[int] = []
+        for data in found.values():
+            with contextlib.suppress(MalformedError):
+                ids.append(parse_record(data)[0])
+        self._preload([f"{self.name}/path/{self.tile_height}/{i}" for i in ids])
+        paths = [rp for rp in wanted if self.name + rp not in found]
         with self._lock:
             self._absent.update(self.name + rp for rp in paths)
-        if not paths:
-            return
         start_many = getattr(self.remote, "start_many", None)
-        if start_many is not None:
+        if paths and start_many is not None:
             self._prefetch_streaming(paths, start_many)
-            return
-        answers = read_many(paths, [MAX_LOOKUP] * len(paths))
-        by_note: dict[bytes, list[int]] = {}
-        with self._lock:
-            for rp, answer in zip(paths, answers, strict=True):
-                if isinstance(answer, bytes):
-                    self._stash[rp] = answer
-                    try:
-                        record_id, _, note = parse_record(answer)
-                    except MalformedError:
-                        continue
-                    by_note.setdefault(note, []).append(record_id)
-        # The newest tree head first (it becomes the tree every record is proved in), then the
-        # others, each proved a prefix of it, concurrently: each proof is a few tile reads.
-        notes = sorted(by_note, key=_tree_size, reverse=True)
-        if not notes:
-            return
-        try:
-            self._merge(notes[0])
-        except GomodcheckError:
-            return  # lookup() will meet the same problem and report it
-        if len(notes) > 1:
-            with concurrent.futures.ThreadPoolExecutor(_MERGE_WORKERS) as pool:
-                list(pool.map(self._try_merge, notes[1:]))
-        tree = self.latest[0]
-        ids = [i for group in by_note.values() for i in group]
-        indexes = sorted({stored_hash_index(0, i) for i in ids if 0 <= i < tree.n})
-        try:
-            planned = self._reader(tree).plan(indexes)
-        except GomodcheckError:
-            return
-        keys = {t: self._tile_keys(t) for t in planned}
-        cached = self._cached_keys([k for ks in keys.values() for k in ks])
-        tiles = [t for t in planned if not any(k in cached for k in keys[t])]
-        with self._lock:
-            self._absent.update(k for t in tiles for k in keys[t])
-        tile_paths = [f"/{t.path()}" for t in tiles]
-        sizes = [t.W * HASH_SIZE for t in tiles]
-        got = read_many(tile_paths, sizes)
-        with self._lock:
-            for tp, answer in zip(tile_paths, got, strict=True):
-                if isinstance(answer, bytes):
-                    self._stash[tp] = answer
 
-    def _prefetch_streaming(self, paths: list[str], start_many: Callable[..., Any]) -> None:
-        """Prefetch with overlap: tiles for the first answers are asked for while later answers
-        are still arriving, and proofs can start while tiles still arrive."""
-        futures: list[Future[bytes | FetchError]] = start_many(paths, [MAX_LOOKUP] * len(paths))
-        if len(paths) >= _WORKER_MIN and self._worker is None:
-            # Many tiles to hash: let a helper process on the other CPU do it (see hashworker).
-            with contextlib.suppress(OSError):
-                self._worker = HashWorker()
+    def _preload(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """Read these cache entries in bulk (if the State can) and keep them for _read_cache."""
+        bulk = getattr(self.state, "read_many", None)
+        if bulk is None or not keys:
+            return {}
+        found: dict[str, bytes] = bulk(keys)
+        with self._lock:
+            self._preloaded.update(found)
+            self._absent.update(k for k in keys if k not in found)
+        return found
+
+    def _prefetch_streaming(
+        self,
+        paths: list[str],
+        start_many: Callable[[Sequence[str], Sequence[int]], list[Future[bytes | FetchError]]],
+    ) -> None:
+        """Tiles for the first answers are asked for while later answers are still arriving,
+        and proofs can start while tiles still arrive."""
+        futures = start_many(paths, [MAX_LOOKUP] * len(paths))
         with self._lock:
             self._pending.update(zip(paths, futures, strict=True))
         tree: Tree | None = None
@@ -283,8 +285,9 @@ class Client:
                 # wrong, the full proof runs instead of the short one).
                 self._absent.add(f"{self.name}/path/{self.tile_height}/{record_id}")
             if tree is None:
+                self._start_consistency_tiles(note, requested, start_many)
                 try:
-                    self._merge(note)
+                    self.accept_tree(note)
                 except GomodcheckError:
                     return  # lookup() will meet the same problem and report it
                 tree, first_note = self.latest[0], note
@@ -297,11 +300,46 @@ class Client:
         if tree is not None and batch:
             self._start_tiles(tree, batch, requested, start_many)
         if others:
+            # Other tree heads (a server's view moved on mid-run): each is proved a prefix or
+            # an extension of the newest, concurrently, as each proof is a few tile reads.
             with concurrent.futures.ThreadPoolExecutor(_MERGE_WORKERS) as pool:
-                list(pool.map(self._try_merge, others))
+                list(pool.map(self._try_accept, others))
+
+    def _start_consistency_tiles(
+        self,
+        note: bytes,
+        requested: set[Tile],
+        start_many: Callable[[Sequence[str], Sequence[int]], list[Future[bytes | FetchError]]],
+    ) -> None:
+        """Start fetching the tiles accept_tree(note) will read to prove a newer tree: they are
+        read from the server afresh (cached or not), and one by one they would be a round trip
+        each."""
+        try:
+            tree = self._open_tree(note)
+        except GomodcheckError:
+            return
+        older = self.latest[0]
+        if tree.n <= older.n:
+            return  # proved from tiles this machine holds
+        try:
+            planned = TileHashReader(tree, _TileReader(self)).plan(
+                subtree_index(0, older.n or tree.n, [])
+            )
+        except GomodcheckError:
+            return
+        tiles = [t for t in planned if t not in requested]
+        requested.update(tiles)
+        paths = [f"/{t.path()}" for t in tiles]
+        futures = start_many(paths, [t.W * HASH_SIZE for t in tiles])
+        with self._lock:
+            self._pending.update(zip(paths, futures, strict=True))
 
     def _start_tiles(
-        self, tree: Tree, ids: list[int], requested: set[Tile], start_many: Callable[..., Any]
+        self,
+        tree: Tree,
+        ids: list[int],
+        requested: set[Tile],
+        start_many: Callable[[Sequence[str], Sequence[int]], list[Future[bytes | FetchError]]],
     ) -> None:
         indexes = sorted({stored_hash_index(0, i) for i in ids if 0 <= i < tree.n})
         try:
@@ -318,43 +356,12 @@ class Client:
             self._absent.update(k for t in tiles for k in keys[t])
         tile_paths = [f"/{t.path()}" for t in tiles]
         futures = start_many(tile_paths, [t.W * HASH_SIZE for t in tiles])
-        h = self.tile_height
-        positions: dict[int, set[int]] = {}
-        for i in ids:
-            if 0 <= i < (tree.n >> h) << h:
-                positions.setdefault(i >> h, set()).add(i & ((1 << h) - 1))
-        if self._worker is not None:
-            futures = [
-                self._hash_when_fetched(t, f, sorted(positions[t.N]))
-                if t.L == 0 and 1 << h == t.W and t.N in positions
-                else f
-                for t, f in zip(tiles, futures, strict=True)
-            ]
         with self._lock:
             self._pending.update(zip(tile_paths, futures, strict=True))
 
-    def _hash_when_fetched(
-        self, tile: Tile, fetched: Future[bytes | FetchError], positions: list[int]
-    ) -> Future[bytes | FetchError]:
-        """A future of the tile's bytes that resolves only once they are handed to the helper,
-        so whoever reads the tile finds its hashing under way."""
-        ready: Future[bytes | FetchError] = Future()
-
-        def hand_over(f: Future[bytes | FetchError]) -> None:
-            answer = f.result()
-            worker = self._worker
-            if isinstance(answer, bytes) and len(answer) == tile.W * HASH_SIZE and worker:
-                hashing = worker.submit(answer, tile.H, positions)
-                with self._lock:
-                    self._hashing[tile] = (answer, hashing)
-            ready.set_result(answer)
-
-        fetched.add_done_callback(hand_over)
-        return ready
-
-    def _try_merge(self, note: bytes) -> None:
+    def _try_accept(self, note: bytes) -> None:
         with contextlib.suppress(GomodcheckError):
-            self._merge(note)
+            self.accept_tree(note)
 
     def _tile_keys(self, tile: Tile) -> tuple[str, ...]:
         full = Tile(tile.H, tile.L, tile.N, 1 << tile.H)
@@ -372,6 +379,9 @@ class Client:
     def _read_cache(self, key: str) -> bytes | None:
         """The state cache, skipping keys prefetch() found absent (and nothing wrote since)."""
         with self._lock:
+            preloaded = self._preloaded.pop(key, None)
+            if preloaded is not None:
+                return preloaded
             if key in self._absent:
                 return None
         return self.state.read_cache(key)
@@ -386,13 +396,11 @@ class Client:
 
     def _read_remote(self, path: str, max_size: int) -> bytes:
         with self._lock:
-            stashed = self._stash.pop(path, None)
             pending = self._pending.pop(path, None)
-        if stashed is None and pending is not None:
+        if pending is not None:
             answer = pending.result()
-            stashed = answer if isinstance(answer, bytes) else None
-        if stashed is not None and len(stashed) <= max_size:
-            return stashed
+            if isinstance(answer, bytes) and len(answer) <= max_size:
+                return answer
         # Not prefetched, or it failed there: ask again, so the error is reported as it is.
         return self.remote.read(path, max_size=max_size)
 
@@ -411,30 +419,25 @@ class Client:
             record_id, text, tree_msg = parse_record(data)
         except MalformedError:
             raise VerificationError(f"{remote_path}: malformed record data") from None
-        self._merge(tree_msg)
+        self.accept_tree(tree_msg)
         # Proved in the newest accepted tree (as x/mod does): every accepted tree is a prefix of
         # it, and one tree means one set of tiles for all records.
-        self._check_record(record_id, text, self.latest[0])
+        self.prove_record(record_id, text, self.latest[0])
         if not from_cache:
             self._write_cache(key, data)
         return text
 
     def refresh(self) -> Tree:
         """Fetch /latest and prove it extends the stored tree (fork check without a lookup)."""
-        self._merge(self.remote.read("/latest", max_size=MAX_LATEST))
+        self.accept_tree(self.remote.read("/latest", max_size=MAX_LATEST))
         return self.latest[0]
 
     def flush(self) -> None:
         self.state.flush()
 
     def close(self) -> None:
-        """Write what is pending and stop the hashing helper, if one was started."""
-        try:
-            self.flush()
-        finally:
-            worker, self._worker = self._worker, None
-            if worker is not None:
-                worker.close()
+        """Write what is pending to the state."""
+        self.flush()
 
     # Tree heads.
 
@@ -454,11 +457,15 @@ class Client:
                 f"reading tree: malformed tree note\ntree:\n{note.text}"
             ) from None
 
-    def _merge(self, msg: bytes) -> Tree:
-        """Accept a signed tree head if consistent with what we have; persist it if newer.
+    def accept_tree(self, msg: bytes) -> Tree:
+        """Accept a signed tree head if it is consistent with every tree accepted so far.
 
-        Returns the accepted tree, which is then proved consistent with every tree accepted so
-        far on this machine.
+        The note must verify with the database's key. A tree newer than the latest is proved an
+        extension of it and becomes the latest, in memory and in the State (compare-and-swap,
+        so a newer tree stored by another process is merged, never rolled back); an older tree
+        is proved a prefix of the latest. Returns the tree. Raises VerificationError for a bad
+        note or a failed proof, SecurityError (with both notes and the proof) for a fork; the
+        stored tree is then unchanged.
         """
         with self._lock:
             accepted = self._accepted.get(msg)
@@ -508,11 +515,20 @@ class Client:
         Tiles authenticated against an untrusted newer tree are cached only once the proof
         succeeds, so a forked log leaves nothing behind.
         """
-        if older.n == 0 or older == newer:
+        if older == newer or (older.n == 0 and (trusted or newer.n == 0)):
             return
         # An untrusted newer tree is read from the server afresh, not from tiles we hold: the
         # proof must use the server's own view, so a fork shows up as a fork.
         tile_reader = _TileReader(self, defer=not trusted)
+        if older.n == 0:
+            # The first tree this machine accepts: a signature alone does not make it stored
+            # state. The server's tiles must hash to its root first.
+            try:
+                tree_hash(newer.n, TileHashReader(newer, tile_reader))
+            except VerificationError as exc:
+                raise VerificationError(f"checking tree#{newer.n}: {exc}") from None
+            tile_reader.commit()
+            return
         reader = TileHashReader(newer, tile_reader, self._verified if trusted else None)
         try:
             h = tree_hash(older.n, reader)
@@ -547,54 +563,88 @@ class Client:
 
     # Records and tiles.
 
-    def _check_record(self, record_id: int, text: bytes, tree: Tree) -> None:
-        """Prove the record is leaf record_id of tree (an accepted tree).
+    def prove_record(self, record_id: int, text: bytes, tree: Tree) -> None:
+        """Prove the record is leaf record_id of tree (an accepted tree), or raise
+        VerificationError (or FetchError if a tile cannot be had).
 
-        The first proof goes through the record's tile, authenticated against its parent tile;
-        for a full tile we then keep the record's audit path within it (the sibling hashes). Later
-        runs fold that path up to the tile's root and compare with the authenticated parent:
-        the same proof, without hashing the whole tile again. A damaged path simply fails to
-        match, and the full proof runs instead.
+        The first proof goes through the record's tile, authenticated against its parent tile.
+        For a full tile we then keep the record's audit path: the sibling hashes up to the
+        tile's root, and on up to the root of the parent tile when that is full too (the roots
+        of complete subtrees never change as the log grows). Later runs fold the path up and
+        compare with the hash stored in the authenticated tile above: the same proof, without
+        hashing the record's tile (or its parent) again. A damaged path fails to match, and the
+        full proof runs instead.
         """
         if record_id < 0 or record_id >= tree.n:
             raise VerificationError(f"cannot validate record {record_id} in tree of size {tree.n}")
         h = self.tile_height
         leaf = record_hash(text)
-        tile_n, j = record_id >> h, record_id & ((1 << h) - 1)
-        full = tile_n < tree.n >> h
+        full = record_id >> h < tree.n >> h
         path_key = f"{self.name}/path/{h}/{record_id}"
-        reader = self._reader(tree)
         if full:
             stored = self._read_cache(path_key)
-            if stored is not None and len(stored) == h * HASH_SIZE:
-                path = [stored[k * HASH_SIZE : (k + 1) * HASH_SIZE] for k in range(h)]
-                root = reader.read_hashes([stored_hash_index(h, tile_n)])[0]
-                if run_audit_path(leaf, j, path) == root:
-                    return
+            if stored is not None and self._path_proves(tree, record_id, leaf, stored):
+                return
         got = self._leaf_from_full_tile(tree, record_id) if full else None
         if got is None:
-            got = reader.read_hashes([stored_hash_index(0, record_id)])[0]
+            got = self._reader(tree).read_hashes([stored_hash_index(0, record_id)])[0]
         if got != leaf:
             raise VerificationError("cannot authenticate record data in server response")
         if full:
-            with self._lock:
-                levels = self._levels.get(Tile(h, 0, tile_n, 1 << h))
-                helped = self._helper_paths.pop((tile_n, j), None)
-            if levels is not None:
-                self._write_cache(path_key, b"".join(audit_path(levels, j)))
-            elif helped is not None:
-                self._write_cache(path_key, helped)
+            path = self._audit_path(tree, record_id)
+            if path is not None:
+                self._write_cache(path_key, path)
 
-    def _helper_result(self, tile: Tile, data: bytes) -> HashResult | None:
-        """The helper's root and audit paths for exactly these bytes, if it was asked."""
+    def _path_proves(self, tree: Tree, record_id: int, leaf: bytes, stored: bytes) -> bool:
+        """Whether a stored audit path (one or two tiles high) leads from the leaf to the hash
+        of its subtree in the authenticated tiles of tree."""
+        h = self.tile_height
+        count, rest = divmod(len(stored), HASH_SIZE)
+        if rest or count not in (h, 2 * h) or record_id >> count >= tree.n >> count:
+            return False
+        path = [stored[k * HASH_SIZE : (k + 1) * HASH_SIZE] for k in range(count)]
+        got = run_audit_path(leaf, record_id & ((1 << count) - 1), path)
+        return got == self._subtree_root(tree, count // h, record_id >> count)
+
+    def _audit_path(self, tree: Tree, record_id: int) -> bytes | None:
+        """The record's audit path through its full tile and, if full, the parent tile, from
+        the levels of those tiles as they were authenticated (None if they are not at hand)."""
+        h = self.tile_height
+        tile = Tile(h, 0, record_id >> h, 1 << h)
         with self._lock:
-            hashing = self._hashing.pop(tile, None)
-        if hashing is None or hashing[0] != data:
+            levels = self._levels.get(tile)
+        if levels is None:
             return None
-        try:
-            return hashing[1].result(timeout=60)
-        except Exception:
-            return None
+        path = audit_path(levels, record_id & ((1 << h) - 1))
+        parent = tile_parent(tile, 1, tree.n)
+        if parent is not None and parent.W == tile.W:
+            with self._lock:
+                parent_levels = self._levels.get(parent)
+                parent_data = self._verified.get(parent)
+            if parent_levels is None and parent_data is not None:
+                parent_levels = tile_levels(parent_data)
+                with self._lock:
+                    self._levels[parent] = parent_levels
+            if parent_levels is not None:
+                path += audit_path(parent_levels, tile.N & ((1 << h) - 1))
+        return b"".join(path)
+
+    def proved_hashes(self, tree: Tree, indexes: Sequence[int]) -> list[bytes]:
+        """Stored hashes of an accepted tree, each proved against the tree's signed root."""
+        return self._reader(tree).read_hashes(indexes)
+
+    def _subtree_root(self, tree: Tree, up: int, n: int) -> bytes:
+        """The stored hash at level up*H, number n, proved in tree: read straight from the
+        tile above it when that is authenticated already, else through the tree's reader."""
+        h = self.tile_height
+        index = stored_hash_index(up * h, n)
+        above = tile_parent(Tile(h, up - 1, n, 1 << h), 1, tree.n)
+        if above is not None:
+            with self._lock:
+                data = self._verified.get(above)
+            if data is not None:
+                return hash_from_tile(above, data, index)
+        return self._reader(tree).read_hashes([index])[0]
 
     def _leaf_from_full_tile(self, tree: Tree, record_id: int) -> bytes | None:
         """The common case, done directly: the record's tile is full and its parent tile is
@@ -611,25 +661,16 @@ class Client:
         if parent_data is None:
             return None
         if data is None:
-            data = self._read_tile(tile)
+            data = self.read_tile(tile)
             if len(data) != tile.W * HASH_SIZE:
                 raise ProofError(
                     f"tile {tile.path()} has {len(data)} bytes, want {tile.W * HASH_SIZE}"
                 )
-            want = hash_from_tile(parent, parent_data, stored_hash_index(h, tile.N))
-            result = self._helper_result(tile, data)
-            if result is not None:
-                root, paths = result
-                if root != want:
-                    raise ProofError("downloaded inconsistent tile")
-                with self._lock:
-                    self._helper_paths.update(((tile.N, j), p) for j, p in paths.items())
-            else:
-                levels = tile_levels(data)
-                if levels[-1] != want:
-                    raise ProofError("downloaded inconsistent tile")
-                with self._lock:
-                    self._levels[tile] = levels
+            levels = tile_levels(data)
+            if levels[-1] != hash_from_tile(parent, parent_data, stored_hash_index(h, tile.N)):
+                raise ProofError("downloaded inconsistent tile")
+            with self._lock:
+                self._levels[tile] = levels
             self._save_tiles([tile], [data])
         return hash_from_tile(tile, data, stored_hash_index(0, record_id))
 
@@ -642,10 +683,17 @@ class Client:
                 self._readers[tree] = reader
         return reader
 
-    def _read_tile(self, tile: Tile) -> bytes:
-        return self._tiles.do(tile, lambda: self._read_tile_once(tile))
+    def read_tile(self, tile: Tile) -> bytes:
+        """The bytes of tile, not yet authenticated (callers prove them before use).
 
-    def _read_tile_once(self, tile: Tile) -> bytes:
+        Each tile is read once per client, and the answer or the failure is remembered; a
+        subclass may override this to change that, calling fetch_tile().
+        """
+        return self._tiles.do(tile, lambda: self.fetch_tile(tile))
+
+    def fetch_tile(self, tile: Tile) -> bytes:
+        """Read tile from the verified cache (also a prefix of the cached full tile), else from
+        the server (falling back to the full tile if the partial one is gone)."""
         full = Tile(tile.H, tile.L, tile.N, 1 << tile.H)
         cached = self._read_cache(f"{self.name}/{tile.path()}")
         if cached is not None:
@@ -684,6 +732,7 @@ class Client:
         """Called only after the tiles were authenticated against a signed tree."""
         to_write: list[tuple[Tile, bytes]] = []
         with self._lock:
+            self.tiles_verified += len(tiles)
             for tile, d in zip(tiles, data, strict=True):
                 self._verified[tile] = d
                 if tile not in self._saved:
@@ -699,6 +748,8 @@ class Client:
 
 
 class _TileReader:
+    """The tlog TileReader of a Client; deferred, it caches nothing until commit()."""
+
     def __init__(self, client: Client, *, defer: bool = False) -> None:
         self.client = client
         self.defer = defer
@@ -715,7 +766,7 @@ class _TileReader:
     def read_tiles(self, tiles: Sequence[Tile], /) -> list[bytes]:
         if self.defer:
             return [self.client._read_remote_tile(t) for t in tiles]
-        return [self.client._read_tile(t) for t in tiles]
+        return [self.client.read_tile(t) for t in tiles]
 
     def save_tiles(self, tiles: Sequence[Tile], data: Sequence[bytes], /) -> None:
         if self.defer:

@@ -8,6 +8,7 @@ writes are batched into one transaction because each commit costs an fsync.
 
 from __future__ import annotations
 
+import concurrent.futures
 import sqlite3
 import threading
 from collections.abc import Sequence
@@ -44,13 +45,21 @@ def default_state_path() -> Path:
 
 
 class SqliteState:
-    """State in one SQLite file; one connection per thread, cache writes batched."""
+    """State in one SQLite file; one connection per thread, cache writes batched.
+
+    A full batch is committed by a background thread (SQLite does its work without holding the
+    interpreter, so the caller goes on proving meanwhile); until committed, its entries are
+    still read from memory. flush() waits for those commits and reports their errors.
+    """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self._local = threading.local()
         self._lock = threading.Lock()
         self._pending: dict[str, bytes] = {}
+        self._writing: dict[str, bytes] = {}  # handed to the writer, not yet committed
+        self._writer: concurrent.futures.ThreadPoolExecutor | None = None
+        self._writes: list[concurrent.futures.Future[None]] = []
         self._conn()  # create the schema now, so errors surface early
 
     def _conn(self) -> sqlite3.Connection:
@@ -88,7 +97,7 @@ class SqliteState:
 
     def read_cache(self, key: str) -> bytes | None:
         with self._lock:
-            pending = self._pending.get(key)
+            pending = self._pending.get(key) or self._writing.get(key)
         if pending is not None:
             return pending
         row = self._conn().execute("SELECT data FROM sumdb_cache WHERE key = ?", (key,)).fetchone()
@@ -97,37 +106,68 @@ class SqliteState:
     def cached_keys(self, keys: Sequence[str]) -> set[str]:
         """Which of keys the cache holds, in a few queries instead of one per key."""
         with self._lock:
-            found = {k for k in keys if k in self._pending}
+            found = {k for k in keys if k in self._pending or k in self._writing}
+        rest = [k for k in keys if k not in found]
+        for i in range(0, len(rest), 500):
+            part = rest[i : i + 500]
+            marks = ",".join("?" * len(part))
+            query = f"SELECT key FROM sumdb_cache WHERE key IN ({marks})"  # noqa: S608 - placeholders only
+            found.update(str(r[0]) for r in self._conn().execute(query, part))
+        return found
+
+    def read_many(self, keys: Sequence[str]) -> dict[str, bytes]:
+        """The cached entries among keys, in a few queries instead of one per key."""
+        with self._lock:
+            found = {k: v for k in keys if (v := self._pending.get(k) or self._writing.get(k))}
         conn = self._conn()
         rest = [k for k in keys if k not in found]
         for i in range(0, len(rest), 500):
             part = rest[i : i + 500]
             marks = ",".join("?" * len(part))
-            rows = conn.execute(f"SELECT key FROM sumdb_cache WHERE key IN ({marks})", part)  # noqa: S608 - placeholders only
-            found.update(str(r[0]) for r in rows)
+            query = f"SELECT key, data FROM sumdb_cache WHERE key IN ({marks})"  # noqa: S608 - placeholders only
+            found.update((str(k), bytes(d)) for k, d in conn.execute(query, part) if d)
         return found
 
     def write_cache(self, key: str, data: bytes) -> None:
         with self._lock:
             self._pending[key] = data
-            full = len(self._pending) >= _FLUSH_EVERY
-        if full:
-            self.flush()
+            if len(self._pending) < _FLUSH_EVERY:
+                return
+            batch, self._pending = self._pending, {}
+            self._writing.update(batch)
+            if self._writer is None:
+                self._writer = concurrent.futures.ThreadPoolExecutor(
+                    1, thread_name_prefix="sumdb-state"
+                )
+            self._writes.append(self._writer.submit(self._commit, batch))
 
     def flush(self) -> None:
+        """Commit every write made so far (waiting for background commits); raise their errors."""
         with self._lock:
-            items, self._pending = list(self._pending.items()), {}
-        if not items:
-            return
+            writes, self._writes = self._writes, []
+            batch, self._pending = self._pending, {}
+        for write in writes:
+            write.result()
+        if batch:
+            self._commit(batch)
+
+    def _commit(self, batch: dict[str, bytes]) -> None:
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
         try:
-            conn.executemany("INSERT OR REPLACE INTO sumdb_cache (key, data) VALUES (?, ?)", items)
+            conn.executemany(
+                "INSERT OR REPLACE INTO sumdb_cache (key, data) VALUES (?, ?)", batch.items()
+            )
             conn.execute("COMMIT")
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
+        finally:
+            with self._lock:
+                for key, data in batch.items():
+                    if self._writing.get(key) is data:
+                        del self._writing[key]
 
     def cache_keys(self, prefix: str) -> list[str]:
         """Keys under a prefix (for tests and bundles)."""
@@ -170,6 +210,10 @@ class MemoryState:
     def cached_keys(self, keys: Sequence[str]) -> set[str]:
         with self._lock:
             return {k for k in keys if k in self.cache}
+
+    def read_many(self, keys: Sequence[str]) -> dict[str, bytes]:
+        with self._lock:
+            return {k: self.cache[k] for k in keys if k in self.cache}
 
     def write_cache(self, key: str, data: bytes) -> None:
         with self._lock:

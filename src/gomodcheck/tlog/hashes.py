@@ -50,12 +50,23 @@ def parse_hash(text: str) -> bytes:
 
 def record_hash(data: bytes) -> bytes:
     """SHA-256(0x00 || data): the leaf hash of a record."""
-    return hashlib.sha256(b"\x00" + data).digest()
+    h = _LEAF_STATE.copy()
+    h.update(data)
+    return h.digest()
 
 
 def node_hash(left: bytes, right: bytes) -> bytes:
     """SHA-256(0x01 || left || right): the hash of an interior node."""
-    return hashlib.sha256(b"\x01" + left + right).digest()
+    # From a copy of a state that has absorbed the prefix: a third cheaper than hashing a new
+    # concatenated string (this runs for every step of every proof).
+    h = _NODE_STATE.copy()
+    h.update(left)
+    h.update(right)
+    return h.digest()
+
+
+_LEAF_STATE = hashlib.sha256(b"\x00")
+_NODE_STATE = hashlib.sha256(b"\x01")
 
 
 def _maxpow2(n: int) -> tuple[int, int]:

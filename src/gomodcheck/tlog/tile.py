@@ -8,7 +8,6 @@ See https://research.swtch.com/tlog#tiling_a_log.
 from __future__ import annotations
 
 import hashlib
-import operator
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -119,21 +118,26 @@ def tile_for_index(h: int, index: int) -> Tile:
 def tile_levels(data: bytes) -> list[bytes]:
     """Every level of the subtree over the 2**k hashes in data: [data, ..., root].
 
-    This is the hot loop of verifying tiles. Siblings are adjacent in data, so each node hashes
-    0x01 plus one 64-byte slice; the slices are cut by a regular expression and hashed through
-    map(), which keeps the per-node work in C (about twice as fast as a comprehension).
+    This is the hot loop of verifying tiles (2**k - 1 hashes). Siblings are adjacent in data, so
+    each node hashes 0x01 plus one 64-byte slice; the slices are cut by a regular expression, and
+    each hash starts from a copy of a SHA-256 state that has already absorbed the 0x01 (a third
+    cheaper than hashing a new 65-byte string).
     """
     levels = [data]
+    prefixed = _NODE_STATE.copy
     while len(data) > HASH_SIZE:
-        pairs = _PAIRS.findall(data)
-        data = b"".join(map(_DIGEST, map(hashlib.sha256, map(_NODE_PREFIX, pairs))))
+        out = []
+        for pair in _PAIRS.findall(data):
+            h = prefixed()
+            h.update(pair)
+            out.append(h.digest())
+        data = b"".join(out)
         levels.append(data)
     return levels
 
 
 _PAIRS = re.compile(b"(?s).{%d}" % (2 * HASH_SIZE))
-_NODE_PREFIX = b"\x01".__add__
-_DIGEST = operator.methodcaller("digest")
+_NODE_STATE = hashlib.sha256(b"\x01")
 
 
 def _tile_hash(data: bytes) -> bytes:
@@ -246,8 +250,8 @@ class TileHashReader:
         # Tiles authenticated earlier against a tree this one is proved consistent with. Their
         # content cannot differ in a consistent tree, so they need no second check.
         self.known: Mapping[Tile, bytes] = known if known is not None else {}
-        # If given, receives the inner levels of each full leaf tile it authenticates, from
-        # which a record's audit path within its tile costs nothing more.
+        # If given, receives the inner levels of each tile it authenticates against a parent,
+        # from which an audit path within the tile costs nothing more.
         self.levels = levels
         self._root_checked = False
         self._stx_plan: tuple[list[int], list[Tile], list[int]] | None = None
@@ -353,7 +357,7 @@ class TileHashReader:
             levels = tile_levels(data[i])
             if want != levels[-1]:
                 raise ProofError("downloaded inconsistent tile")
-            if self.levels is not None and tile.L == 0:
+            if self.levels is not None:
                 self.levels[tile] = levels
 
         if unknown:

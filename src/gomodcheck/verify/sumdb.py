@@ -8,7 +8,6 @@ the run with FetchError (exit 3), and a server caught lying stops it with Securi
 
 from __future__ import annotations
 
-import concurrent.futures
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -57,8 +56,9 @@ RULES: dict[Status, Rule] = {
         "The hash in go.sum is not the hash the checksum database recorded for this module "
         "version. Either go.sum was edited, or the module content changed after it was "
         "first published (a retagged or tampered release).",
-        help_text="Do not set GOSUMDB=off or GONOSUMDB to get past this. Find out which hash "
-        "is right: run `go mod download -json MODULE@VERSION` with an empty GOMODCACHE.",
+        help_text="The database's hash is proved against its signed tree head: find out how "
+        "go.sum got the other one (`git log -p go.sum`), then delete the module's lines and "
+        "run `go mod download MODULE@VERSION`, which records them after checking the database.",
         security_severity=8.0,
         tags=("security", "supply-chain"),
     ),
@@ -86,6 +86,12 @@ RULES: dict[Status, Rule] = {
 }
 
 
+_DO_NOT_DISABLE = (
+    "Do not set GOSUMDB=off, GONOSUMDB or GOFLAGS=-insecure to get past this: the checksum "
+    "database is the evidence that go.sum or the module changed."
+)
+
+
 def check_line(line: GoSumLine, db_lines: Sequence[str]) -> tuple[Status, tuple[str, ...]]:
     """Compare one go.sum line with the database's lines for the same path and version."""
     db_hashes = tuple(f.split()[2] for f in db_lines if len(f.split()) == 3)
@@ -99,12 +105,12 @@ def verify_gosums(
     client: Client | None,
     *,
     gonosumdb: str = "",
-    workers: int = 16,
     progress: Callable[[int, int], None] | None = None,
 ) -> list[LineResult]:
     """Check every line; client None means GOSUMDB=off (every line is then not covered).
 
-    The client is closed at the end (its verified answers written, its helper stopped).
+    Lookups are prefetched in bulk (concurrently, pipelined where possible) and proved one by
+    one. The client is closed at the end (its verified answers written to the state).
     """
     results: dict[tuple[str, int], LineResult] = {}
     todo: list[tuple[str, GoSumLine]] = []
@@ -123,7 +129,7 @@ def verify_gosums(
             todo.append((name, line))
 
     try:
-        _check_all(client, todo, results, workers, progress)
+        _check_all(client, todo, results, progress)
     finally:
         if client is not None:
             client.close()
@@ -134,20 +140,17 @@ def _check_all(
     client: Client | None,
     todo: list[tuple[str, GoSumLine]],
     results: dict[tuple[str, int], LineResult],
-    workers: int,
     progress: Callable[[int, int], None] | None,
 ) -> None:
     if client is not None and todo:
         keys = sorted({(line.path, line.go_version) for _, line in todo})
-        if client.offline:
-            workers = 1  # only local work: threads would add nothing but overhead
-        else:
-            # Bulk-fetch answers and tiles first; then the proofs run from memory.
-            if progress:
-                progress(0, len(keys))
-            client.prefetch(keys)
-            workers = 1
-        answers = _lookup_all(client, keys, workers, progress)
+        if progress:
+            progress(0, len(keys))
+        # Read the verified cache in bulk and start fetching the rest in the background; the
+        # proofs then run on this thread as answers arrive (they are CPU work: more threads
+        # would only contend for the interpreter).
+        client.prefetch(keys)
+        answers = _lookup_all(client, keys, progress)
         for name, line in todo:
             answer = answers[(line.path, line.go_version)]
             if isinstance(answer, NotInDatabaseError):
@@ -170,38 +173,16 @@ Answer = list[str] | NotInDatabaseError | OfflineError
 def _lookup_all(
     client: Client,
     keys: Sequence[tuple[str, str]],
-    workers: int,
     progress: Callable[[int, int], None] | None,
 ) -> dict[tuple[str, str], Answer]:
-    def one(key: tuple[str, str]) -> Answer:
-        try:
-            return client.lookup(*key)
-        except (NotInDatabaseError, OfflineError) as exc:
-            return exc
-
     answers: dict[tuple[str, str], Answer] = {}
-    # The first lookup alone: it installs the tree head every later answer is checked against.
-    # With one worker (offline, CPU-bound), everything runs on this thread.
-    sequential = keys if workers <= 1 else keys[:1]
-    for done, key in enumerate(sequential, 1):
-        answers[key] = one(key)
+    for done, key in enumerate(keys, 1):
+        try:
+            answers[key] = client.lookup(*key)
+        except (NotInDatabaseError, OfflineError) as exc:
+            answers[key] = exc
         if progress:
             progress(done, len(keys))
-    if workers <= 1:
-        return answers
-    done = 1
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures = {pool.submit(one, k): k for k in keys[1:]}
-        try:
-            for fut in concurrent.futures.as_completed(futures):
-                answers[futures[fut]] = fut.result()
-                done += 1
-                if progress:
-                    progress(done, len(keys))
-        except BaseException:
-            for f in futures:
-                f.cancel()
-            raise
     return answers
 
 
@@ -236,12 +217,13 @@ def open_client(
     if config is None:
         return None
     state = SqliteState(state_path or default_state_path())
-    if offline:
-        return Client(config.key, None, state)
-    specs = parse_proxy_list(env.get("GOPROXY"), env.get("GONOPROXY"))
-    if fetcher is None:
-        fetcher = HttpFetcher(FetchPolicy.from_environ(env.process))
-    return Client(config.key, HttpRemote(config, specs, fetcher), state)
+    remote: HttpRemote | None = None
+    if not offline:
+        specs = parse_proxy_list(env.get("GOPROXY"), env.get("GONOPROXY"))
+        if fetcher is None:
+            fetcher = HttpFetcher(FetchPolicy.from_environ(env.process))
+        remote = HttpRemote(config, specs, fetcher)
+    return Client(config.key, remote, state)
 
 
 def summarize(results: Sequence[LineResult]) -> dict[str, int | str]:
@@ -281,6 +263,11 @@ def to_report(
         if r.status is Status.SKIPPED and r.reason == "GOSUMDB=off":
             # Not a scoped exemption but checking turned off for everything: worth a warning.
             severity = Severity.WARNING
+        fix = rule.help_text
+        do_not: tuple[str, ...] = ()
+        if r.status is Status.MISMATCH:
+            fix = fix.replace("MODULE@VERSION", f"{r.line.path}@{r.line.version}")
+            do_not = (_DO_NOT_DISABLE,)
         report.add(
             Finding(
                 rule.id,
@@ -288,7 +275,8 @@ def to_report(
                 message,
                 where,
                 evidence=evidence,
-                fix=rule.help_text,
+                fix=fix,
+                do_not=do_not,
                 properties={"status": r.status.value, "module": r.line.path},
             ),
             rule,

@@ -80,3 +80,77 @@ def test_idle_keep_alive_connection_is_cut_off_after_a_response(port: int) -> No
         s.sendall(b"GET / HTTP/1.1\r\n")  # a second head that never finishes
         assert s.recv(65536) == b""
         assert time.monotonic() - started < 3
+
+
+class _ReadyApp:
+    """An app with a ready answer for /ready (the runner writes it without ASGI)."""
+
+    async def __call__(self, scope: dict[str, object], receive: object, send: object) -> None:
+        if scope["type"] != "http":
+            return
+        body = b"ready\n" if scope["path"] == "/ready" else b"ok\n"
+        await send({"type": "http.response.start", "status": 200,  # type: ignore[operator]
+                    "headers": [(b"content-length", str(len(body)).encode())]})
+        await send({"type": "http.response.body", "body": body})  # type: ignore[operator]
+
+    def ready(self, path: str, client: object) -> bytes | None:
+        return b"content-length: 6\r\n\r\nready\n" if path == "/ready" else None
+
+
+@pytest.fixture
+def ready_port() -> Iterator[int]:
+    """The runner's protocol over httptools with a ready app, short head and keep-alive limits."""
+    fast = runner._httptools_protocol()
+    assert fast is not None
+    app = _ReadyApp()
+    protocol = type("Short", (fast,), {"header_timeout": 3, "ready": staticmethod(app.ready)})
+    p = fixtures.free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=p, http=protocol, lifespan="off",
+                            log_config=None, access_log=False, timeout_keep_alive=1)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    yield p
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_ready_answers_and_asgi_answers_share_a_connection_in_order(ready_port: int) -> None:
+    get = b"GET %s HTTP/1.1\r\nHost: x\r\n\r\n"
+    reply = _exchange(ready_port, get % b"/ready" + get % b"/other" + get % b"/ready"
+                      + b"HEAD /ready HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    bodies = [part.split(b"\r\n\r\n", 1)[1] for part in reply.split(b"HTTP/1.1 200 OK\r\n")[1:]]
+    # The third waits for the second (ASGI) and takes the ASGI path too; so does HEAD.
+    assert bodies == [b"ready\n", b"ok\n", b"ready\n", b""]
+
+
+def test_silent_connection_after_a_ready_answer_is_closed_at_the_keep_alive_limit(
+    ready_port: int,
+) -> None:
+    with socket.create_connection(("127.0.0.1", ready_port), timeout=10) as s:
+        for _ in range(3):  # the limit (1 s, the head deadline is 3 s) runs from the last answer
+            s.sendall(b"GET /ready HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert s.recv(65536).endswith(b"ready\n")
+            answered = time.monotonic()
+            time.sleep(0.6)
+        assert s.recv(65536) == b""
+        assert 0.8 < time.monotonic() - answered < 2.2
+
+
+def test_request_head_that_never_ends_after_a_ready_answer_is_cut_off(ready_port: int) -> None:
+    with socket.create_connection(("127.0.0.1", ready_port), timeout=10) as s:
+        s.sendall(b"GET /ready HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert s.recv(65536).endswith(b"ready\n")
+        answered = time.monotonic()
+        s.sendall(b"GET /ready HTTP/1.1\r\n")  # then trickles on, past the keep-alive limit
+        for _ in range(20):
+            time.sleep(0.25)
+            try:
+                s.sendall(b"X-Slow: 1\r\n")
+            except OSError:
+                break
+        assert s.recv(65536) == b""
+        assert 2.5 < time.monotonic() - answered < 4.5

@@ -7,7 +7,7 @@ import json
 import os
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -73,6 +73,13 @@ class Peer:
     url: str
     vkey: str
     size: int
+    proc: subprocess.Popen[str] | None = field(default=None, compare=False, repr=False)
+
+    def stop(self) -> None:
+        """Stop the server (later requests are refused: a database that cannot be reached)."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            self.proc.wait(timeout=10)
 
 
 @pytest.fixture
@@ -92,11 +99,12 @@ def start_server(peer_bins: dict[str, Path]) -> Iterator[object]:
         if not line.startswith("{"):
             pytest.fail(f"sumdbserver did not start: {line}")
         info = json.loads(line)
-        return Peer(info["url"], info["vkey"], info["size"])
+        return Peer(info["url"], info["vkey"], info["size"], proc)
 
     yield start
     for proc in procs:
-        proc.terminate()
-        proc.wait(timeout=10)
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(timeout=10)
         if proc.stdout is not None:
             proc.stdout.close()

@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 
 from gomodcheck.errors import NotFoundError
-from gomodcheck.fetcher import FetchPolicy, TooLargeError, read_file_url, redact
+from gomodcheck.fetcher import (
+    FetchPolicy,
+    TooLargeError,
+    _split_origin,
+    read_file_url,
+    redact,
+)
 
 
 def test_file_url_reads_and_missing_file_is_not_found(tmp_path: Path) -> None:
@@ -36,3 +42,19 @@ def test_timeouts_and_retries_come_from_the_environment() -> None:
     )
     assert (policy.read_timeout, policy.deadline, policy.attempts) == (2.0, 8.0, 1)
     assert FetchPolicy.from_environ({"GOMODCHECK_HTTP_TIMEOUT": "soon"}) == FetchPolicy()
+
+
+@pytest.mark.parametrize(
+    ("url", "origin", "target"),
+    [
+        ("http://127.0.0.1:8080/lookup/a@v1.0.0", "http://127.0.0.1:8080", "/lookup/a@v1.0.0"),
+        ("http://h/tile/8/0/001?x=1#frag", "http://h", "/tile/8/0/001?x=1"),
+        ("http://h", "http://h", "/"),
+        ("http://h?q=/x", "http://h", "/?q=/x"),
+        ("http://h#a/b", "http://h", "/"),
+    ],
+)
+def test_bulk_fetches_split_each_url_into_origin_and_request_target(
+    url: str, origin: str, target: str
+) -> None:
+    assert _split_origin(url) == (origin, target)

@@ -279,3 +279,72 @@ def test_damaged_audit_path_falls_back_to_the_full_proof() -> None:
     state.cache["localhost.test/path/2/5"] = bytes(64)
     offline = Client(VKEY, None, state, tile_height=2)
     assert offline.lookup("example.com/m5", "v1.0.0") == [f"example.com/m5 v1.0.0 {h1('zip5')}"]
+
+
+def test_first_tree_is_stored_only_once_its_tiles_prove_its_signed_root() -> None:
+    db = _db()
+    # Correctly signed, but a root the log's tiles do not hash to.
+    lie = sign(format_tree(Tree(db.n, bytes(32))).decode(), [parse_signer_key(db.skey)])
+    db.override["/lookup/example.com/m1@v1.0.0"] = format_record(1, db.records[1]) + lie
+    state = MemoryState()
+    with pytest.raises(VerificationError, match="inconsistent tile"):
+        _client(db, state).lookup("example.com/m1", "v1.0.0")
+    assert not state.latest and not state.cache
+
+
+def test_prefetch_reads_the_verified_cache_in_bulk_for_offline_runs() -> None:
+    db = _db(40)
+    state = MemoryState()
+    online = _client(db, state)
+    for i in range(30):
+        online.lookup(f"example.com/m{i}", "v1.0.0")
+    reads: list[str] = []
+
+    class Counting(MemoryState):
+        def read_cache(self, key: str) -> bytes | None:
+            reads.append(key)
+            return super().read_cache(key)
+
+    counting = Counting()
+    counting.latest, counting.cache = state.latest, state.cache
+    offline = Client(VKEY, None, counting, tile_height=2)
+    modules = [(f"example.com/m{i}", "v1.0.0") for i in range(30)]
+    offline.prefetch(modules)
+    for i, (path, version) in enumerate(modules):
+        assert offline.lookup(path, version) == [f"{path} v1.0.0 {h1(f'zip{i}')}"]
+    # Answers and audit paths came from the bulk read; only a few tiles were read one by one.
+    assert not any("/lookup/" in k or "/path/" in k for k in reads)
+
+
+def test_audit_path_spans_two_tiles_so_warm_runs_hash_neither_again() -> None:
+    db = FakeDB(height=2)
+    db.fill(40)  # record 5: in full leaf tile 1, itself in full level-1 tile 0 (records 0-15)
+    state = MemoryState()
+    _client(db, state).lookup("example.com/m5", "v1.0.0")
+    assert len(state.cache["localhost.test/path/2/5"]) == 2 * 2 * 32
+    # The record's tile and its parent go; the tiles that prove the tree's root stay.
+    for k in [k for k in state.cache if "/tile/2/0/" in k or k.endswith("/tile/2/1/000")]:
+        del state.cache[k]
+    offline = Client(VKEY, None, state, tile_height=2)
+    assert offline.lookup("example.com/m5", "v1.0.0") == [f"example.com/m5 v1.0.0 {h1('zip5')}"]
+    # A path one bit off proves nothing: the full proof runs and, offline, cannot.
+    path = state.cache["localhost.test/path/2/5"]
+    state.cache["localhost.test/path/2/5"] = bytes([path[0] ^ 1]) + path[1:]
+    with pytest.raises(OfflineError):
+        Client(VKEY, None, state, tile_height=2).lookup("example.com/m5", "v1.0.0")
+
+
+def test_sqlite_state_reads_its_writes_before_during_and_after_background_commits(
+    tmp_path: object,
+) -> None:
+    from pathlib import Path  # noqa: PLC0415
+
+    path = Path(str(tmp_path)) / "s.sqlite3"
+    state = SqliteState(path)
+    data = {f"db/tile/8/0/{i:03d}": bytes([i % 256]) * 64 for i in range(2500)}
+    for key, value in data.items():
+        state.write_cache(key, value)  # full batches go to the background writer
+    assert state.read_many(list(data)) == data
+    assert all(state.read_cache(k) == v for k, v in list(data.items())[::97])
+    state.flush()
+    assert SqliteState(path).read_many(list(data)) == data

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from gomodcheck.cli.common import emit, fail_on_option, format_option
+
+if TYPE_CHECKING:
+    from gomodcheck.check.gate import CheckOptions
+    from gomodcheck.goenv import GoEnv
 
 
 @click.command("check")
@@ -51,6 +56,13 @@ from gomodcheck.cli.common import emit, fail_on_option, format_option
     envvar="GOMODCHECK_NO_CACHE",
     help="Do not keep per-file import scans in the state directory between runs.",
 )
+@click.option(
+    "--gowork",
+    default=None,
+    metavar="PATH|off",
+    help="The go.work file to check the workspace of, or off for module mode (default: GOWORK, "
+    "else the go.work in DIR or a parent directory, as the go command finds it).",
+)
 @format_option
 @fail_on_option
 def command(  # noqa: PLR0917 - click passes every option positionally
@@ -61,6 +73,7 @@ def command(  # noqa: PLR0917 - click passes every option positionally
     online: bool,
     config_path: Path | None,
     no_cache: bool,
+    gowork: str | None,
     output_format: str,
     fail_on: str,
 ) -> int:
@@ -69,6 +82,9 @@ def command(  # noqa: PLR0917 - click passes every option positionally
     Reports missing and extraneous go.sum lines (with the go command's error), untidy
     requirements and `// indirect` comments, missing replacement directories, go/toolchain lines
     the CI Go version cannot satisfy, and policy violations from gomodcheck.toml [check].
+    In workspace mode (a go.work in effect) it also checks go.work: use directories, go lines,
+    replace conflicts, and the checksums a build of every workspace module needs from go.work.sum
+    and the modules' go.sum files.
     Exit 0 clean, 1 findings, 2 malformed input, 3 a needed go.mod or module source is missing.
     """
     from gomodcheck.check.gate import CheckOptions, Policy, run_check  # noqa: PLC0415
@@ -101,6 +117,7 @@ def command(  # noqa: PLR0917 - click passes every option positionally
         )
     sources = ModuleSources(dirs, cache_root, root, proxy)
     options = CheckOptions(sources, go_version, Policy.from_table(table), env.get("GOPRIVATE"))
+    _workspace_options(options, env, gowork)
     if not no_cache:
         from gomodcheck.gosrc.scancache import ScanCache  # noqa: PLC0415
         from gomodcheck.store import state_dir  # noqa: PLC0415
@@ -111,3 +128,18 @@ def command(  # noqa: PLR0917 - click passes every option positionally
     if options.cache is not None:
         options.cache.save()
     return emit(report, output_format, fail_on)
+
+
+def _workspace_options(options: CheckOptions, env: GoEnv, gowork: str | None) -> None:
+    """GOWORK and the checksum-database settings, as the go command reads them."""
+    import os  # noqa: PLC0415
+
+    from gomodcheck.check.workspace import nosumdb_matcher  # noqa: PLC0415
+
+    if gowork is not None and gowork not in ("off", "auto", ""):
+        gowork = str(Path(gowork).resolve())  # the flag may be relative; GOWORK may not
+    options.gowork = env.get("GOWORK") if gowork is None else gowork
+    options.goroot = os.environ.get("GOROOT", "")
+    options.nosumdb = nosumdb_matcher(
+        env.get("GOSUMDB"), env.get("GONOSUMDB") or env.get("GOPRIVATE")
+    )

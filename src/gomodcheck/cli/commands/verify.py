@@ -47,7 +47,7 @@ def run_cache(
 def run_sumdb(
     report: Report, directory: Path, *, offline: bool, show_verified: bool = False
 ) -> None:
-    """The checksum-database source (engineer D's gomodcheck.verify.sumdb)."""
+    """The checksum-database source: every go.sum and go.work.sum line looked up and proved."""
     from gomodcheck.goenv import GoEnv  # noqa: PLC0415
     from gomodcheck.verify import sumdb as vsumdb  # noqa: PLC0415
 
