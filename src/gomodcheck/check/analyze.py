@@ -6,7 +6,7 @@ for dependencies; the algorithms it wires together are pure.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -232,15 +232,7 @@ def analyze(root: Path, sources: ModuleSources, cache: ScanCache | None = None) 
     )
     load = load_all(loader)
     if load.missing_sources:
-        lines = [
-            f"{m.path}@{m.version} (needed for {pkg})"
-            for m, pkg in sorted(load.missing_sources.items(), key=str)
-        ]
-        raise FetchError(
-            "cannot load the import graph: the source of these modules is neither in the module "
-            "cache nor in a proxy directory (run 'go mod download' first; fail closed):\n\t"
-            + "\n\t".join(lines)
-        )
+        raise missing_sources_error(load.missing_sources, "the import graph")
     notes: list[str] = []
     tidy_requires: list[TidyRequirement] | None = None
     tidy_graph = graph
@@ -287,6 +279,17 @@ def providing_package(analysis: Analysis, m: ModuleVersion) -> Package | None:
         if pkg.module is not None and analysis.main.resolve(pkg.module) == base:
             return pkg
     return None
+
+
+def missing_sources_error(missing: Mapping[ModuleVersion, str], what: str) -> FetchError:
+    """The fail-closed error when modules whose packages are needed have no source here."""
+    lines = [
+        f"{m.path}@{m.version} (needed for {pkg})" for m, pkg in sorted(missing.items(), key=str)
+    ]
+    return FetchError(
+        f"cannot load {what}: the source of these modules is neither in the module cache nor "
+        "in a proxy directory (run 'go mod download' first; fail closed):\n\t" + "\n\t".join(lines)
+    )
 
 
 __all__ = ["Analysis", "TidyRequirement", "analyze", "modkey", "present_keys", "providing_package"]

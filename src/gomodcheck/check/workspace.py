@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from gomodcheck.check import rules
+from gomodcheck.check.analyze import missing_sources_error
 from gomodcheck.check.pkgload import Loader, _prefixes
 from gomodcheck.check.sums import _valid_import, modkey
 from gomodcheck.errors import InputError, UsageError
@@ -556,17 +557,7 @@ def check_workspace(
         report.summary["go.work.sum analysis"] = "skipped: a replacement directory is missing"
         return ws
     if a.missing_sources:
-        from gomodcheck.errors import FetchError  # noqa: PLC0415
-
-        lines = [
-            f"{m.path}@{m.version} (needed for {pkg})"
-            for m, pkg in sorted(a.missing_sources.items(), key=str)
-        ]
-        raise FetchError(
-            "cannot load the workspace's import graph: the source of these modules is neither in "
-            "the module cache nor in a proxy directory (run 'go mod download' in the workspace "
-            "first; fail closed):\n\t" + "\n\t".join(lines)
-        )
+        raise missing_sources_error(a.missing_sources, "the workspace's import graph")
     for m, first, second in a.replace_conflicts:
         _add(
             report,

@@ -245,13 +245,21 @@ def file_header(content: str) -> tuple[str, str | None]:
 
 def should_build_any_tags(header: str) -> bool:
     """imports.ShouldBuild(content, {"*": true}) for the bytes ReadImports consumed."""
+    return should_build(header, eval_any_tags)
+
+
+def should_build(header: str, holds: Callable[[Expr], bool]) -> bool:
+    """imports.ShouldBuild: whether the file's constraint lines hold, as holds() evaluates them.
+
+    A `//go:build` line decides alone; without one, every `// +build` line must hold.
+    """
     try:
         trimmed, go_build = file_header(header)
     except MultipleGoBuildError:
         return False
     if go_build is not None:
         try:
-            return eval_any_tags(parse_go_build(go_build))
+            return holds(parse_go_build(go_build))
         except ConstraintSyntaxError:
             return False
     for raw in trimmed.split("\n"):
@@ -262,6 +270,6 @@ def should_build_any_tags(header: str) -> bool:
             expr = parse_plus_build(line)
         except ConstraintSyntaxError:
             continue
-        if not eval_any_tags(expr):
+        if not holds(expr):
             return False
     return True

@@ -13,16 +13,12 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from gomodcheck.gosrc.constraint import (
-    ConstraintSyntaxError,
-    MultipleGoBuildError,
     eval_tags,
-    file_header,
-    is_plus_build,
-    parse_go_build,
-    parse_plus_build,
+    should_build,
 )
 from gomodcheck.gosrc.imports import read_imports
-from gomodcheck.gosrc.scan import PackageImports, _is_magic
+from gomodcheck.gosrc.scan import PackageImports, scan_package
+from gomodcheck.gosrc.scancache import FileScan
 from gomodcheck.gosrc.tree import SourceTree
 
 KNOWN_OS = frozenset(
@@ -159,55 +155,21 @@ class BuildContext:
     def should_build(self, header: str) -> bool:
         """imports.ShouldBuild with this target's tags."""
         match = self.has_tag
-        try:
-            trimmed, go_build = file_header(header)
-        except MultipleGoBuildError:
-            return False
-        if go_build is not None:
-            try:
-                return eval_tags(parse_go_build(go_build), match)
-            except ConstraintSyntaxError:
-                return False
-        for raw in trimmed.split("\n"):
-            line = raw.strip()
-            if not line.startswith("//") or "+build" not in line or not is_plus_build(line):
-                continue
-            try:
-                expr = parse_plus_build(line)
-            except ConstraintSyntaxError:
-                continue
-            if not eval_tags(expr, match):
-                return False
-        return True
+        return should_build(header, lambda expr: eval_tags(expr, match))
 
 
 def scan_dir_for(ctx: BuildContext, tree: SourceTree, rel: str) -> PackageImports | None:
     """imports.ScanDir with ctx's tags: the package's imports, or None when no file counts."""
-    entries = tree.list_dir(rel)
-    if entries is None:
-        return None
-    imports: set[str] = set()
-    test_imports: set[str] = set()
-    counted = 0
-    for e in sorted(entries, key=lambda x: x.name):
-        name = e.name
-        if not e.is_regular or name.startswith(("_", ".")) or not name.endswith(".go"):
-            continue
+
+    def scan_one(name: str, path: str) -> FileScan:
         if not ctx.match_file(name):
-            continue
-        fi = read_imports(tree.read_file(f"{rel}/{name}" if rel else name))
+            return False, ()
+        fi = read_imports(tree.read_file(path))
         if '"C"' in fi.quoted and not ctx.cgo:
-            continue
-        if not ctx.should_build(fi.header.decode("utf-8", "replace")):
-            continue
-        counted += 1
-        (test_imports if name.endswith("_test.go") else imports).update(fi.paths)
-    if counted == 0:
-        return None
-    return PackageImports(
-        tuple(sorted(p for p in imports if not _is_magic(p))),
-        tuple(sorted(p for p in test_imports if not _is_magic(p))),
-    )
+            return False, ()
+        return ctx.should_build(fi.header.decode("utf-8", "replace")), fi.paths
+
+    return scan_package(tree, rel, scan_one)
 
 
 __all__ = ["KNOWN_ARCH", "KNOWN_OS", "UNIX_OS", "BuildContext", "scan_dir_for"]

@@ -7,7 +7,7 @@ Pure: all file access goes through a SourceTree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from gomodcheck.gosrc.constraint import should_build_any_tags
@@ -74,6 +74,14 @@ def scan_file(tree: SourceTree, rel: str, cache: ScanCache | None = None) -> Fil
 
 def scan_dir(tree: SourceTree, rel: str, cache: ScanCache | None = None) -> PackageImports | None:
     """The imports of the package in rel, or None when no file counts (imports.ErrNoGo)."""
+    return scan_package(tree, rel, lambda name, path: scan_file(tree, path, cache))
+
+
+def scan_package(
+    tree: SourceTree, rel: str, scan_one: Callable[[str, str], FileScan]
+) -> PackageImports | None:
+    """imports.ScanDir over the .go files of rel, each judged by scan_one(name, path):
+    whether the file counts and its imports. None when no file counts."""
     entries = tree.list_dir(rel)
     if entries is None:
         return None
@@ -84,7 +92,7 @@ def scan_dir(tree: SourceTree, rel: str, cache: ScanCache | None = None) -> Pack
         name = e.name
         if not e.is_regular or name.startswith(("_", ".")) or not name.endswith(".go"):
             continue
-        included, paths = scan_file(tree, f"{rel}/{name}" if rel else name, cache)
+        included, paths = scan_one(name, f"{rel}/{name}" if rel else name)
         if not included:
             continue
         counted += 1

@@ -170,14 +170,25 @@ def load_graph(
 
 
 def _summary_for(main: MainModule, m: ModuleVersion, fetch: SummaryFetcher) -> ModSummary:
+    pseudo = pseudo_module_summary(m)
+    return pseudo if pseudo is not None else without_excluded(main, fetch(main.resolve(m)))
+
+
+def pseudo_module_summary(m: ModuleVersion) -> ModSummary | None:
+    """The summary of the graph's `go` and `toolchain` nodes (go 1.21+ requires its toolchain);
+    None for a real module."""
     if m.path == "go":
         if gover.compare(m.version, gover.GO_STRICT) >= 0:
             return ModSummary("go", "", (ModuleVersion("toolchain", "go" + m.version),))
         return ModSummary("go")
     if m.path == "toolchain":
         return ModSummary("toolchain")
-    s = fetch(main.resolve(m))
+    return None
+
+
+def without_excluded(main: MainModule, s: ModSummary) -> ModSummary:
+    """s with the requirements main's exclude directives remove."""
     reqs = _filter_excluded(main, s.require)
-    if reqs != s.require:
-        s = ModSummary(s.module, s.go_version, reqs, s.retract, s.deprecated)
-    return s
+    if reqs == s.require:
+        return s
+    return ModSummary(s.module, s.go_version, reqs, s.retract, s.deprecated)

@@ -22,7 +22,9 @@ from gomodcheck.modgraph.load import (
     ModSummary,
     ModuleGraph,
     SummaryFetcher,
+    pseudo_module_summary,
     summary_requirements,
+    without_excluded,
 )
 from gomodcheck.modgraph.mvs import Graph
 from gomodcheck.module import ModuleVersion
@@ -231,17 +233,11 @@ def load_workspace_graph(
     queue: deque[tuple[ModuleVersion, int]] = deque()
 
     def summary_of(m: ModuleVersion) -> ModSummary:
-        if m.path == "go":
-            if gover.compare(m.version, gover.GO_STRICT) >= 0:
-                return ModSummary("go", "", (ModuleVersion("toolchain", "go" + m.version),))
-            return ModSummary("go")
-        if m.path == "toolchain":
-            return ModSummary("toolchain")
+        pseudo = pseudo_module_summary(m)
+        if pseudo is not None:
+            return pseudo
         s = main_summaries[m.path] if main.is_main(m) else fetch(main.resolve(m))
-        reqs = tuple(r for r in s.require if r not in main.excludes)
-        if reqs != s.require:
-            s = ModSummary(s.module, s.go_version, reqs, s.retract, s.deprecated)
-        return s
+        return without_excluded(main, s)
 
     def load_one(m: ModuleVersion) -> ModSummary | None:
         s = summaries.get(m)

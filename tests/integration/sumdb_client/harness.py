@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 from gomodcheck.errors import NotFoundError
-from tests.unit.sumdb.fakedb import FakeDB
+from tests.unit.sumdb.fakedb import VKEY, FakeDB
 
 
 @dataclass
@@ -90,3 +91,20 @@ def serve(db: FakeDB, behaviour: Behaviour | None = None) -> Iterator[tuple[str,
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def cli_env(tmp_path: Path, url: str, **extra: str) -> dict[str, str]:
+    """Environment for `gomodcheck verify --sumdb` against the fake database at url: its key,
+    no proxy, no private patterns, a fresh state directory, and short timeouts."""
+    return {
+        "GOSUMDB": f"{VKEY} {url}",
+        "GOPROXY": "off",
+        "GONOSUMDB": "",
+        "GOPRIVATE": "",
+        "GOFLAGS": "",
+        "GOENV": "off",
+        "GOMODCHECK_STATE_DIR": str(tmp_path / "state"),
+        "GOMODCHECK_HTTP_TIMEOUT": "1",
+        "GOMODCHECK_HTTP_RETRIES": "1",
+        **extra,
+    }

@@ -19,9 +19,10 @@ import pytest
 from gomodcheck.note import parse_signer_key, sign
 from gomodcheck.tlog import Tree, audit_path, format_record, format_tree, tile_levels
 from tests.conftest import run_cli
-from tests.unit.sumdb.fakedb import OTHER_SKEY, VKEY, FakeDB, h1
+from tests.unit.sumdb.fakedb import OTHER_SKEY, FakeDB, h1
 
 from .harness import Behaviour, serve
+from .harness import cli_env as _env
 
 RECORDS = 600  # two full record tiles (0-255, 256-511) and a partial one (512-599), height 8
 MODULES = (3, 300, 520)  # one module in each record tile
@@ -49,21 +50,6 @@ def _lines(modules: tuple[int, ...] = MODULES) -> list[str]:
     ]
 
 
-def _env(tmp_path: Path, url: str, **extra: str) -> dict[str, str]:
-    return {
-        "GOSUMDB": f"{VKEY} {url}",
-        "GOPROXY": "off",
-        "GONOSUMDB": "",
-        "GOPRIVATE": "",
-        "GOFLAGS": "",
-        "GOENV": "off",
-        "GOMODCHECK_STATE_DIR": str(tmp_path / "state"),
-        "GOMODCHECK_HTTP_TIMEOUT": "1",
-        "GOMODCHECK_HTTP_RETRIES": "1",
-        **extra,
-    }
-
-
 @dataclass
 class Run:
     code: int
@@ -87,7 +73,12 @@ def _verify(
     (proj / "go.sum").write_text("".join(line + "\n" for line in _lines(modules)))
     with serve(db, behaviour) as (url, _):
         res = run_cli(
-            "verify", "--sumdb", "--format", "json", str(proj), env=_env(tmp_path, url, **(env or {}))
+            "verify",
+            "--sumdb",
+            "--format",
+            "json",
+            str(proj),
+            env=_env(tmp_path, url, **(env or {})),
         )
     return Run(res.returncode, res.stdout, res.stderr)
 
@@ -222,9 +213,7 @@ CASES: dict[str, Case] = {
         ("inconsistent tile",),
     ),
     "signed root no tile hashes to": Case(_note_for_another_tree, 1, ("inconsistent tile",)),
-    "record not the one in the tree": Case(
-        _other_record_text, 1, ("cannot authenticate record",)
-    ),
+    "record not the one in the tree": Case(_other_record_text, 1, ("cannot authenticate record",)),
     "record id beyond the tree": Case(_record_beyond_tree, 1, ("cannot validate record 9999",)),
     "tile 404": Case(_honest, 3, ("404",), lambda: Behaviour(status={"/tile/8/0/001": 404})),
     "tile 410": Case(_honest, 3, ("410",), lambda: Behaviour(status={"/tile/8/0/001": 410})),

@@ -13,6 +13,7 @@ from tests.conftest import run_cli
 from tests.unit.sumdb.fakedb import OTHER_SKEY, VKEY, FakeDB, h1
 
 from .harness import Behaviour, serve
+from .harness import cli_env as _env
 
 
 def _db() -> FakeDB:
@@ -33,21 +34,6 @@ GOOD = [
     f"example.com/m3 v1.0.0/go.mod {h1('mod3')}",
     f"example.com/m17 v1.0.0/go.mod {h1('mod17')}",
 ]
-
-
-def _env(tmp_path: Path, url: str, **extra: str) -> dict[str, str]:
-    return {
-        "GOSUMDB": f"{VKEY} {url}",
-        "GOPROXY": "off",
-        "GONOSUMDB": "",
-        "GOPRIVATE": "",
-        "GOFLAGS": "",
-        "GOENV": "off",
-        "GOMODCHECK_STATE_DIR": str(tmp_path / "state"),
-        "GOMODCHECK_HTTP_TIMEOUT": "1",
-        "GOMODCHECK_HTTP_RETRIES": "1",
-        **extra,
-    }
 
 
 def _verify(
