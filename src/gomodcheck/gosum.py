@@ -14,6 +14,7 @@ markers, a byte order mark, invalid UTF-8 and invalid module paths or versions.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -148,16 +149,24 @@ def _decode(data: bytes) -> str:
 
 
 def _check_names(path: str, version: str, lineno: int, col: int) -> list[GoSumProblem]:
-    out: list[GoSumProblem] = []
+    return [
+        GoSumProblem(kind, Severity.WARNING, lineno, col, message)
+        for kind, message in _name_problems(path, version)
+    ]
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_problems(path: str, version: str) -> tuple[tuple[ProblemKind, str], ...]:
+    # A module's h1: and /go.mod lines name the same path and version: check them once.
+    out: list[tuple[ProblemKind, str]] = []
     try:
         module.check_path(path)
     except module.InvalidPathError as e:
-        out.append(GoSumProblem(ProblemKind.INVALID_PATH, Severity.WARNING, lineno, col, str(e)))
+        out.append((ProblemKind.INVALID_PATH, str(e)))
     if not semver.is_valid(version) or version != module.canonical_version(version):
         message = f"{module.go_quote(version)} is not a canonical semantic version"
-        kind = ProblemKind.INVALID_VERSION
-        out.append(GoSumProblem(kind, Severity.WARNING, lineno, col, message))
-    return out
+        out.append((ProblemKind.INVALID_VERSION, message))
+    return tuple(out)
 
 
 def parse_gosum(data: bytes, filename: str = "go.sum") -> GoSum:

@@ -119,25 +119,19 @@ def tile_levels(data: bytes) -> list[bytes]:
     """Every level of the subtree over the 2**k hashes in data: [data, ..., root].
 
     This is the hot loop of verifying tiles (2**k - 1 hashes). Siblings are adjacent in data, so
-    each node hashes 0x01 plus one 64-byte slice; the slices are cut by a regular expression, and
-    each hash starts from a copy of a SHA-256 state that has already absorbed the 0x01 (a third
-    cheaper than hashing a new 65-byte string).
+    each node hashes 0x01 plus one 64-byte slice; the slices are cut by a regular expression and
+    hashed in one list comprehension (measured: cheaper than copying a SHA-256 state that has
+    absorbed the 0x01 already, or than slicing by index).
     """
     levels = [data]
-    prefixed = _NODE_STATE.copy
+    sha256 = hashlib.sha256
     while len(data) > HASH_SIZE:
-        out = []
-        for pair in _PAIRS.findall(data):
-            h = prefixed()
-            h.update(pair)
-            out.append(h.digest())
-        data = b"".join(out)
+        data = b"".join([sha256(b"\x01" + pair).digest() for pair in _PAIRS.findall(data)])
         levels.append(data)
     return levels
 
 
 _PAIRS = re.compile(b"(?s).{%d}" % (2 * HASH_SIZE))
-_NODE_STATE = hashlib.sha256(b"\x01")
 
 
 def _tile_hash(data: bytes) -> bytes:
