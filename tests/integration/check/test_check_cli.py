@@ -6,24 +6,9 @@ import json
 import shutil
 from pathlib import Path
 
-import pytest
-
 from tests.conftest import REPO_ROOT, run_cli
 
 EXAMPLES = REPO_ROOT / "examples"
-
-
-@pytest.fixture
-def offline_env(tmp_path: Path) -> dict[str, str]:
-    """No module cache, no network: everything must come from the bundled proxy directory."""
-    return {
-        "HOME": str(tmp_path / "home"),
-        "GOMODCACHE": str(tmp_path / "empty-modcache"),
-        "GOPROXY": "off",
-        "GOFLAGS": "",
-        "GOPRIVATE": "",
-        "GOENV": "off",
-    }
 
 
 def _copy_example(name: str, tmp_path: Path) -> Path:

@@ -19,19 +19,6 @@ EXAMPLES = REPO_ROOT / "examples"
 
 
 @pytest.fixture
-def offline_env(tmp_path: Path) -> dict[str, str]:
-    return {
-        "HOME": str(tmp_path / "home"),
-        "GOMODCACHE": str(tmp_path / "empty-modcache"),
-        "GOPROXY": "off",
-        "GOFLAGS": "",
-        "GOPRIVATE": "",
-        "GOENV": "off",
-        "GOWORK": "",
-    }
-
-
-@pytest.fixture
 def workspace(tmp_path: Path) -> Path:
     ws = tmp_path / "ws"
     shutil.copytree(EXAMPLES / "clean-project", ws / "clean")
