@@ -21,28 +21,7 @@ from gomodcheck.gosrc.scan import PackageImports, scan_package
 from gomodcheck.gosrc.scancache import FileScan
 from gomodcheck.gosrc.tree import SourceTree
 
-KNOWN_OS = frozenset(
-    [
-        "aix",
-        "android",
-        "darwin",
-        "dragonfly",
-        "freebsd",
-        "hurd",
-        "illumos",
-        "ios",
-        "js",
-        "linux",
-        "nacl",
-        "netbsd",
-        "openbsd",
-        "plan9",
-        "solaris",
-        "wasip1",
-        "windows",
-        "zos",
-    ]
-)
+# go/build's syslist: the operating systems that satisfy the `unix` tag, and all known ones.
 UNIX_OS = frozenset(
     [
         "aix",
@@ -59,6 +38,7 @@ UNIX_OS = frozenset(
         "solaris",
     ]
 )
+KNOWN_OS = UNIX_OS | frozenset(["js", "nacl", "plan9", "wasip1", "windows", "zos"])
 KNOWN_ARCH = frozenset(
     [
         "386",

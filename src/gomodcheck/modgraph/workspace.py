@@ -87,17 +87,8 @@ class WorkspaceMain(MainModule):
         hit = _lookup(self.work_replaces, m)
         if hit is not None:
             return _absolute(hit[1], self.work_dir)
-        found: ModuleVersion | None = None
-        found_root = ""
-        for mr in self.module_replaces:
-            hit = _lookup(mr.replaces, m)
-            if hit is None:
-                continue
-            from_version, r = hit
-            if found_root and from_version and found != r:
-                break  # a conflict (replacement_conflict reports it); the first one stands
-            found, found_root = r, mr.root
-        return None if found is None else _absolute(found, found_root)
+        found, found_in, _ = self._module_replacement(m)
+        return None if found is None or found_in is None else _absolute(found, found_in.root)
 
     def replacement_conflict(self, m: ModuleVersion) -> tuple[str, str] | None:
         """The two go.mod files whose replacements of m conflict, as replacementFrom sees it.
@@ -107,17 +98,25 @@ class WorkspaceMain(MainModule):
         """
         if self.is_main(m) or _lookup(self.work_replaces, m) is not None:
             return None
+        return self._module_replacement(m)[2]
+
+    def _module_replacement(
+        self, m: ModuleVersion
+    ) -> tuple[ModuleVersion | None, ModuleReplaces | None, tuple[str, str] | None]:
+        """replacementFrom over the main modules' go.mod files: the replacement that stands,
+        the go.mod it came from, and the two go.mod files of the first conflict (the first
+        match stands then)."""
         found: ModuleVersion | None = None
-        found_mod = ""
+        found_in: ModuleReplaces | None = None
         for mr in self.module_replaces:
             hit = _lookup(mr.replaces, m)
             if hit is None:
                 continue
             from_version, r = hit
-            if found_mod and from_version and found != r:
-                return found_mod, mr.gomod
-            found, found_mod = r, mr.gomod
-        return None
+            if found_in is not None and from_version and found != r:
+                return found, found_in, (found_in.gomod, mr.gomod)
+            found, found_in = r, mr
+        return found, found_in, None
 
 
 @dataclass(frozen=True)

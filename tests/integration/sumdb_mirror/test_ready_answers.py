@@ -3,14 +3,13 @@ proved answers, at both mounts; what it has not proved is never answered from me
 
 from __future__ import annotations
 
-import re
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.integration.sumdb_mirror.support import MirrorProcess
+from tests.integration.sumdb_server.fixtures import raw_responses, undated
 from tests.unit.sumdb_mirror.fakelog import NAME, VKEY, FakeLog, LogRemote, UpstreamServer, filler
 
 
@@ -18,25 +17,6 @@ from tests.unit.sumdb_mirror.fakelog import NAME, VKEY, FakeLog, LogRemote, Upst
 def upstream() -> Iterator[UpstreamServer]:
     with UpstreamServer(LogRemote(FakeLog([filler(i) for i in range(300)]))) as server:
         yield server
-
-
-def _responses(port: int, *paths: str) -> list[bytes]:
-    """Raw HTTP/1.1 responses to GETs of paths, one after another on one connection."""
-    out: list[bytes] = []
-    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
-        reader = s.makefile("rb")
-        for path in paths:
-            s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
-            head = b""
-            while not head.endswith(b"\r\n\r\n"):
-                head += reader.readline()
-            length = int(re.search(rb"content-length: (\d+)", head).group(1))  # type: ignore[union-attr]
-            out.append(head + reader.read(length))
-    return out
-
-
-def _undated(response: bytes) -> bytes:
-    return re.sub(rb"\r\ndate: [^\r]*", b"", response)
 
 
 def test_answers_from_memory_equal_the_first_proved_answers_at_both_mounts(
@@ -48,12 +28,12 @@ def test_answers_from_memory_equal_the_first_proved_answers_at_both_mounts(
              "/tile/8/0/001.p/44", "/tile/8/data/000", "/tile/8/1/000.p/1"]  # fmt: skip
     paths += [f"/sumdb/{NAME}{p}" for p in paths]
     with MirrorProcess(tmp_path / "m.db", tmp_path / "m.log", *args) as mirror:
-        first = _responses(mirror.port, *paths)
-        again = _responses(mirror.port, *paths)
+        first = raw_responses(mirror.port, *paths)
+        again = raw_responses(mirror.port, *paths)
         access = [(a["path"], a["status"]) for a in mirror.access()]
     for path, a, b in zip(paths, first, again, strict=True):
         assert a.startswith(b"HTTP/1.1 200 OK\r\ndate: "), path
-        assert _undated(a) == _undated(b), path
+        assert undated(a) == undated(b), path
         assert b.split(b"\r\n\r\n", 1)[1] == log.answer(path.removeprefix(f"/sumdb/{NAME}")), path
     assert access.count(("/tile/8/0/000", 200)) == 2
 

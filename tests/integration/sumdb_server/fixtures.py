@@ -10,6 +10,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -224,3 +225,27 @@ def go_env(tmp: Path, vkey: str, server_url: str, proxy_dir: Path) -> dict[str, 
     else:
         env["GOCACHE"] = str(Path.home() / ".cache" / "go-build")
     return env
+
+
+def raw_responses(port: int, *paths: str, pipelined: bool = False) -> list[bytes]:
+    """Raw HTTP/1.1 responses to GETs of paths over one keep-alive connection."""
+    requests = [f"GET {p} HTTP/1.1\r\nHost: x\r\n\r\n".encode() for p in paths]
+    out: list[bytes] = []
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        reader = s.makefile("rb")
+        if pipelined:
+            s.sendall(b"".join(requests))
+        for request in requests:
+            if not pipelined:
+                s.sendall(request)
+            head = b""
+            while not head.endswith(b"\r\n\r\n"):
+                head += reader.readline()
+            length = int(re.search(rb"content-length: (\d+)", head).group(1))  # type: ignore[union-attr]
+            out.append(head + reader.read(length))
+    return out
+
+
+def undated(response: bytes) -> bytes:
+    """The response without its date header, which changes every second."""
+    return re.sub(rb"\r\ndate: [^\r]*", b"", response)

@@ -3,6 +3,7 @@ in time and size."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -34,18 +35,27 @@ def _protocols() -> list[type]:
 @pytest.fixture(params=_protocols(), ids=lambda p: p.__name__)
 def port(request: pytest.FixtureRequest) -> Iterator[int]:
     protocol = type("Short", (request.param,), {"header_timeout": 0.5})
+    with _serving(_ok_app, protocol) as p:
+        yield p
+
+
+@contextlib.contextmanager
+def _serving(app: object, protocol: type, **options: object) -> Iterator[int]:
+    """Run uvicorn with this protocol class on a free loopback port, in a thread."""
     p = fixtures.free_port()
-    config = uvicorn.Config(_ok_app, host="127.0.0.1", port=p, http=protocol, lifespan="off",
-                            log_config=None, access_log=False)
+    config = uvicorn.Config(app, host="127.0.0.1", port=p, http=protocol, lifespan="off",
+                            log_config=None, access_log=False, **options)
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
     while not server.started and time.monotonic() < deadline:
         time.sleep(0.02)
-    yield p
-    server.should_exit = True
-    thread.join(timeout=10)
+    try:
+        yield p
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
 
 
 def _exchange(port: int, data: bytes) -> bytes:
@@ -104,18 +114,8 @@ def ready_port() -> Iterator[int]:
     assert fast is not None
     app = _ReadyApp()
     protocol = type("Short", (fast,), {"header_timeout": 3, "ready": staticmethod(app.ready)})
-    p = fixtures.free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=p, http=protocol, lifespan="off",
-                            log_config=None, access_log=False, timeout_keep_alive=1)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    yield p
-    server.should_exit = True
-    thread.join(timeout=10)
+    with _serving(app, protocol, timeout_keep_alive=1) as p:
+        yield p
 
 
 def test_ready_answers_and_asgi_answers_share_a_connection_in_order(ready_port: int) -> None:

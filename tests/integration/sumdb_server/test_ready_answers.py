@@ -4,7 +4,6 @@ written by another process is served at once."""
 
 from __future__ import annotations
 
-import re
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -33,29 +32,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[fixtures.
         srv.stop()
 
 
-def _responses(port: int, *paths: str, pipelined: bool = False) -> list[bytes]:
-    """Raw HTTP/1.1 responses to GETs of paths over one keep-alive connection."""
-    requests = [f"GET {p} HTTP/1.1\r\nHost: x\r\n\r\n".encode() for p in paths]
-    out: list[bytes] = []
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-        reader = s.makefile("rb")
-        if pipelined:
-            s.sendall(b"".join(requests))
-        for request in requests:
-            if not pipelined:
-                s.sendall(request)
-            head = b""
-            while not head.endswith(b"\r\n\r\n"):
-                head += reader.readline()
-            length = int(re.search(rb"content-length: (\d+)", head).group(1))  # type: ignore[union-attr]
-            out.append(head + reader.read(length))
-    return out
-
-
-def _undated(response: bytes) -> bytes:
-    return re.sub(rb"\r\ndate: [^\r]*", b"", response)
-
-
 def _tree_size(signed: bytes, vkey: str) -> int:
     text = note.open_note(signed, [note.parse_verifier_key(vkey)]).text
     return tlog.parse_tree(text.encode()).n
@@ -72,11 +48,11 @@ def test_answers_from_memory_are_byte_identical_to_the_first_answers(
     assert srv.get(GREET)[0] == 200  # adds the record: the tree has one leaf
     paths = ["/latest", GREET, "/tile/8/0/000.p/1", "/tile/8/data/000.p/1",
              f"/sumdb/{NAME}/tile/8/0/000.p/1", f"/sumdb/{NAME}/latest"]
-    first = _responses(srv.port, *paths)
-    again = _responses(srv.port, *paths)
+    first = fixtures.raw_responses(srv.port, *paths)
+    again = fixtures.raw_responses(srv.port, *paths)
     for path, a, b in zip(paths, first, again, strict=True):
         assert a.startswith(b"HTTP/1.1 200 OK\r\ndate: "), path
-        assert _undated(a) == _undated(b), path
+        assert fixtures.undated(a) == fixtures.undated(b), path
         assert b"x-content-type-options: nosniff\r\n" in b, path
 
 
@@ -101,8 +77,8 @@ def test_pipelined_requests_are_answered_in_order(
     assert srv.get(GREET)[0] == 200
     srv.get("/tile/8/0/000.p/1")
     paths = ["/tile/8/0/000.p/1", "/tile/8/data/000.p/1", "/tile/8/0/000.p/1", GREET, "/latest"]
-    one_by_one = _responses(srv.port, *paths)
-    pipelined = _responses(srv.port, *paths, pipelined=True)
+    one_by_one = fixtures.raw_responses(srv.port, *paths)
+    pipelined = fixtures.raw_responses(srv.port, *paths, pipelined=True)
     assert [_body(r) for r in pipelined] == [_body(r) for r in one_by_one]
 
 
@@ -111,7 +87,7 @@ def test_answers_from_memory_are_in_the_access_log(
 ) -> None:
     srv, log, _ = served
     srv.get(GREET)
-    _responses(srv.port, "/tile/8/0/000.p/1", "/tile/8/0/000.p/1", "/tile/8/0/000.p/1")
+    fixtures.raw_responses(srv.port, "/tile/8/0/000.p/1", "/tile/8/0/000.p/1", "/tile/8/0/000.p/1")
     srv.get("/healthz")  # its line is written after the tiles' lines
     lines = [line for line in log.read_text().splitlines() if '"path":"/tile/8/0/000.p/1"' in line]
     assert len(lines) >= 3
@@ -143,7 +119,7 @@ def test_requests_a_reverse_proxy_sends_get_the_same_kept_answers(
     srv, _, _ = served
     assert srv.get(GREET)[0] == 200
     paths = ["/tile/8/0/000.p/1", "/tile/8/data/000.p/1", GREET, "/latest"]
-    plain = _responses(srv.port, *paths, *paths)[len(paths):]
+    plain = fixtures.raw_responses(srv.port, *paths, *paths)[len(paths):]
     for path, want in zip(paths, plain, strict=True):
         for extra in (b"X-Forwarded-For: 192.0.2.1\r\n", b""):  # both take the ASGI path
             with socket.create_connection(("127.0.0.1", srv.port), timeout=10) as s:
@@ -152,4 +128,4 @@ def test_requests_a_reverse_proxy_sends_get_the_same_kept_answers(
                 got = b""
                 while chunk := s.recv(65536):
                     got += chunk
-            assert _undated(got).replace(b"connection: close\r\n", b"") == _undated(want), path
+            assert fixtures.undated(got).replace(b"connection: close\r\n", b"") == fixtures.undated(want), path
