@@ -3,7 +3,8 @@
 Builds the test peer (tests/peers/sumdbserver, x/mod sumdb.NewServer) and gosumcheck, starts the
 server on 127.0.0.1 with N synthetic records, writes a go.sum of M modules (2*M lines) spread
 over the log, then measures in the same run:
-  - gomodcheck cold (empty state), gomodcheck warm offline (verified cache only),
+  - gomodcheck cold (empty state), also in one process (--jobs 1: no forked helper),
+  - gomodcheck warm offline (verified cache only),
   - gosumcheck (which has no cache: every run is cold),
 each as the median wall time of R runs, with the HTTP requests the server saw. The package is
 byte-compiled first (an installed wheel is), so no run pays for compiling the sources. The load
@@ -126,6 +127,7 @@ def main() -> int:
         }
         results: dict[str, list[tuple[float, int, int, float]]] = {
             "cold": [],
+            "cold1": [],
             "warm": [],
             "gosumcheck": [],
         }
@@ -134,6 +136,8 @@ def main() -> int:
             env = {**base, "GOMODCHECK_STATE_DIR": str(state)}
             results["cold"].append(timed(ours, env, url))
             results["warm"].append(timed([*ours, "--offline"], env, url))
+            one = {**env, "GOMODCHECK_STATE_DIR": str(work / f"state{i}-one")}
+            results["cold1"].append(timed([*ours, "--jobs", "1"], one, url))
             results["gosumcheck"].append(
                 timed(
                     [str(gosumcheck), "-k", vkey, "-u", url, str(proj / "go.sum")],
@@ -144,6 +148,7 @@ def main() -> int:
         print(f"{'':28}{'median s':>10}{'min s':>8}{'cpu s':>8}{'requests':>10}{'exit':>6}")
         for name, label in (
             ("cold", "gomodcheck cold"),
+            ("cold1", "gomodcheck cold --jobs 1"),
             ("warm", "gomodcheck warm (--offline)"),
             ("gosumcheck", "gosumcheck (no cache)"),
         ):

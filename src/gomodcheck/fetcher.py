@@ -89,6 +89,10 @@ class HttpFetcher:
         self._no_pipelining: set[str] = set()
         self.requests = 0
 
+    def forked(self) -> HttpFetcher:
+        """A fetcher for a forked process: the same policy, none of this one's connections."""
+        return HttpFetcher(self.policy, max_connections=self._max_connections)
+
     def _tls_context(self) -> ssl.SSLContext:
         with self._lock:
             if self._tls is None:

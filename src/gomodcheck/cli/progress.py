@@ -15,6 +15,8 @@ def progress_bar(description: str) -> Iterator[ProgressFn | None]:
     if not sys.stderr.isatty():
         yield None
         return
+    import time  # noqa: PLC0415
+
     from rich.console import Console  # noqa: PLC0415 - rich loads only when drawing
     from rich.progress import (  # noqa: PLC0415
         BarColumn,
@@ -23,6 +25,8 @@ def progress_bar(description: str) -> Iterator[ProgressFn | None]:
         TimeElapsedColumn,
     )
 
+    # Redrawn from update() rather than by rich's refresh thread: work that forks a helper
+    # process (verify --sumdb) must be able to do it while no other thread runs.
     with Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -30,10 +34,17 @@ def progress_bar(description: str) -> Iterator[ProgressFn | None]:
         TimeElapsedColumn(),
         console=Console(stderr=True),
         transient=True,
+        auto_refresh=False,
     ) as bar:
         task = bar.add_task(description, total=None)
+        drawn = 0.0
 
         def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
+            nonlocal drawn
+            now = time.monotonic()
+            redraw = done >= total or now - drawn >= 0.1
+            bar.update(task, completed=done, total=total, refresh=redraw)
+            if redraw:
+                drawn = now
 
         yield update

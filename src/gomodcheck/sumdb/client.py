@@ -17,9 +17,9 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, cast
 
 from gomodcheck.errors import (
     FetchError,
@@ -97,26 +97,45 @@ class _Offline:
 
 
 class _Once:
-    """Computes each key once, even when many threads ask at the same moment (x/mod parCache)."""
+    """Computes each key once, even when many threads ask at the same moment (x/mod parCache).
+
+    The first caller computes while holding the key's lock; others wait on that lock. (A
+    Future per key would do, at ten times the cost: a verify run asks for thousands of keys.)
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._futures: dict[object, Future[object]] = {}
+        self._slots: dict[object, _Slot] = {}
 
     def do(self, key: object, compute: Callable[[], T]) -> T:
         with self._lock:
-            fut = self._futures.get(key)
-            owner = fut is None
-            if fut is None:
-                fut = Future()
-                self._futures[key] = fut
+            slot = self._slots.get(key)
+            owner = slot is None
+            if slot is None:
+                slot = self._slots[key] = _Slot()
+                slot.lock.acquire()
         if owner:
             try:
-                fut.set_result(compute())
+                slot.value = compute()
             except BaseException as exc:
-                fut.set_exception(exc)
-        result: T = fut.result()  # type: ignore[assignment]
-        return result
+                slot.error = exc
+            finally:
+                slot.lock.release()
+        elif slot.lock.locked():
+            with slot.lock:
+                pass
+        if slot.error is not None:
+            raise slot.error
+        return cast("T", slot.value)
+
+
+class _Slot:
+    __slots__ = ("error", "lock", "value")
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.value: object = None
+        self.error: BaseException | None = None
 
 
 def _tree_size(note: bytes) -> int:
@@ -166,6 +185,7 @@ class Client:
         from gomodcheck.note import Verifiers, parse_verifier_key  # noqa: PLC0415
 
         verifier = parse_verifier_key(key.strip())
+        self.key = key.strip()
         self.name = verifier.name
         self._verifiers = Verifiers([verifier])
         self.remote: Remote = remote if remote is not None else _Offline()
@@ -245,6 +265,30 @@ class Client:
         start_many = getattr(self.remote, "start_many", None)
         if paths and start_many is not None:
             self._prefetch_streaming(paths, start_many)
+
+    def cached(self, modules: Sequence[tuple[str, str]]) -> set[tuple[str, str]]:
+        """Which of these modules the verified cache answers for (read in bulk, no network;
+        kept for the lookups that follow)."""
+        paths: dict[str, list[tuple[str, str]]] = {}
+        for path, version in modules:
+            with contextlib.suppress(InvalidModuleError):
+                paths.setdefault(self.name + self._lookup_path(path, version), []).append(
+                    (path, version)
+                )
+        found = self._preload(list(paths))
+        return {m for key in found for m in paths[key]}
+
+    def absorb(self, tree_note: bytes, entries: Mapping[str, bytes]) -> None:
+        """Take over what a copy of this client verified in a forked process: its tree head is
+        accepted here (signature checked, proved consistent with every tree accepted so far),
+        then its cache entries are stored as this client's own. Only a forked copy of this
+        client, running this code, is a source to take entries from without proving them."""
+        if tree_note:
+            self.accept_tree(tree_note)
+        prefix = f"{self.name}/"
+        for key, data in entries.items():
+            if key.startswith(prefix):
+                self._write_cache(key, data)
 
     def _preload(self, keys: Sequence[str]) -> dict[str, bytes]:
         """Read these cache entries in bulk (if the State can) and keep them for _read_cache."""
@@ -660,6 +704,10 @@ class Client:
             data = self._verified.get(tile)
         if parent_data is None:
             return None
+        # Both tiles are rows of hashes: the tile's root is entry N mod 2**h of the parent's
+        # row (the parent covers it: the tile is full), the record's hash entry record_id mod
+        # 2**h of the tile's. hash_from_tile() finds the same, with checks that hold here.
+        mask = (1 << h) - 1
         if data is None:
             data = self.read_tile(tile)
             if len(data) != tile.W * HASH_SIZE:
@@ -667,12 +715,14 @@ class Client:
                     f"tile {tile.path()} has {len(data)} bytes, want {tile.W * HASH_SIZE}"
                 )
             levels = tile_levels(data)
-            if levels[-1] != hash_from_tile(parent, parent_data, stored_hash_index(h, tile.N)):
+            at = (tile.N & mask) * HASH_SIZE
+            if levels[-1] != parent_data[at : at + HASH_SIZE]:
                 raise ProofError("downloaded inconsistent tile")
             with self._lock:
                 self._levels[tile] = levels
             self._save_tiles([tile], [data])
-        return hash_from_tile(tile, data, stored_hash_index(0, record_id))
+        at = (record_id & mask) * HASH_SIZE
+        return data[at : at + HASH_SIZE]
 
     def _reader(self, tree: Tree) -> TileHashReader:
         """The hash reader of an accepted tree; it checks the tree's root once, then reuses it."""

@@ -69,6 +69,21 @@ class HttpRemote:
     def read(self, path: str, *, max_size: int) -> bytes:
         return self.fetcher.fetch(join_url(self.base, path), max_size=max_size)
 
+    def forked(self) -> HttpRemote | None:
+        """A copy for a forked process: the same database and resolved URL over a fetcher of
+        its own (connections are never shared across a fork); None if the fetcher cannot."""
+        forked = getattr(self.fetcher, "forked", None)
+        if forked is None:
+            return None
+        copy = HttpRemote(self.config, self.specs, forked())
+        with self._lock:
+            copy._base, copy._base_error, copy._resolved = (
+                self._base,
+                self._base_error,
+                self._resolved,
+            )
+        return copy
+
     def start_many(
         self, paths: Sequence[str], max_sizes: Sequence[int]
     ) -> list[Future[bytes | FetchError]]:

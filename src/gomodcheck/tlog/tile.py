@@ -7,11 +7,11 @@ See https://research.swtch.com/tlog#tiling_a_log.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from gomodcheck.tlog.hashes import (
     HASH_SIZE,
@@ -28,8 +28,10 @@ from gomodcheck.tlog.note import Tree
 _PATH_BASE = 1000
 
 
-@dataclass(frozen=True, order=True)
-class Tile:
+class Tile(NamedTuple):
+    """Tile coordinates. A named tuple rather than a dataclass: proving a large go.sum makes and
+    hashes tens of thousands of them, and a tuple does both in C (ordered by H, L, N, W)."""
+
     H: int  # height, 1..30
     L: int  # level, -1..63
     N: int  # number within the level
@@ -37,17 +39,20 @@ class Tile:
 
     def path(self) -> str:
         """The tile coordinate path, e.g. tile/3/4/x001/x234/067.p/1."""
-        n = self.N
-        digits = f"{n % _PATH_BASE:03d}"
-        while n >= _PATH_BASE:
-            n //= _PATH_BASE
-            digits = f"x{n % _PATH_BASE:03d}/{digits}"
-        partial = f".p/{self.W}" if self.W != 1 << self.H else ""
-        level = "data" if self.L == -1 else str(self.L)
-        return f"tile/{self.H}/{level}/{digits}{partial}"
+        return _tile_path(self.H, self.L, self.N, self.W)
 
     def __str__(self) -> str:
         return self.path()
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _tile_path(h: int, level: int, n: int, w: int) -> str:
+    digits = f"{n % _PATH_BASE:03d}"
+    while n >= _PATH_BASE:
+        n //= _PATH_BASE
+        digits = f"x{n % _PATH_BASE:03d}/{digits}"
+    partial = f".p/{w}" if w != 1 << h else ""
+    return f"tile/{h}/{'data' if level == -1 else level}/{digits}{partial}"
 
 
 def _atoi(s: str) -> int:

@@ -106,11 +106,13 @@ def verify_gosums(
     *,
     gonosumdb: str = "",
     progress: Callable[[int, int], None] | None = None,
+    split: bool = True,
 ) -> list[LineResult]:
     """Check every line; client None means GOSUMDB=off (every line is then not covered).
 
     Lookups are prefetched in bulk (concurrently, pipelined where possible) and proved one by
-    one. The client is closed at the end (its verified answers written to the state).
+    one; with split, a large cold run gives a share to a forked process (verify.forked). The
+    client is closed at the end (its verified answers written to the state).
     """
     results: dict[tuple[str, int], LineResult] = {}
     todo: list[tuple[str, GoSumLine]] = []
@@ -129,7 +131,7 @@ def verify_gosums(
             todo.append((name, line))
 
     try:
-        _check_all(client, todo, results, progress)
+        _check_all(client, todo, results, progress, split=split)
     finally:
         if client is not None:
             client.close()
@@ -141,16 +143,19 @@ def _check_all(
     todo: list[tuple[str, GoSumLine]],
     results: dict[tuple[str, int], LineResult],
     progress: Callable[[int, int], None] | None,
+    *,
+    split: bool,
 ) -> None:
     if client is not None and todo:
         keys = sorted({(line.path, line.go_version) for _, line in todo})
         if progress:
             progress(0, len(keys))
-        # Read the verified cache in bulk and start fetching the rest in the background; the
-        # proofs then run on this thread as answers arrive (they are CPU work: more threads
-        # would only contend for the interpreter).
-        client.prefetch(keys)
-        answers = _lookup_all(client, keys, progress)
+        # The verified cache is read in bulk and the rest fetched in the background; proofs
+        # are CPU work, so more threads would only contend for the interpreter, but a forked
+        # helper process takes half of a large cold run (verify.forked).
+        from gomodcheck.verify.forked import lookup_all  # noqa: PLC0415
+
+        answers = lookup_all(client, keys, progress, split=split)
         for name, line in todo:
             answer = answers[(line.path, line.go_version)]
             if isinstance(answer, NotInDatabaseError):
@@ -165,25 +170,6 @@ def _check_all(
 
 def _file_order(files: Sequence[tuple[str, GoSum]], name: str) -> int:
     return next(i for i, (n, _) in enumerate(files) if n == name)
-
-
-Answer = list[str] | NotInDatabaseError | OfflineError
-
-
-def _lookup_all(
-    client: Client,
-    keys: Sequence[tuple[str, str]],
-    progress: Callable[[int, int], None] | None,
-) -> dict[tuple[str, str], Answer]:
-    answers: dict[tuple[str, str], Answer] = {}
-    for done, key in enumerate(keys, 1):
-        try:
-            answers[key] = client.lookup(*key)
-        except (NotInDatabaseError, OfflineError) as exc:
-            answers[key] = exc
-        if progress:
-            progress(done, len(keys))
-    return answers
 
 
 def read_gosums(directory: Path) -> list[tuple[str, GoSum]]:

@@ -156,6 +156,26 @@ def test_forked_tree_raises_security_error_with_both_notes_and_keeps_state() -> 
     assert not any(k.startswith("localhost.test/lookup/example.net") for k in state.cache)
 
 
+def test_absorb_proves_the_helpers_tree_before_storing_its_entries() -> None:
+    db = _db(20)
+    state = MemoryState()
+    _client(db, state).lookup("example.com/m2", "v1.0.0")
+    stored = state.latest["localhost.test"]
+    # The helper process was shown a forked log: its tree is not taken, nor its entries.
+    fork = _forked(db)
+    entry = {"localhost.test/lookup/example.net/f3@v1.0.0": b"from a forked log"}
+    with pytest.raises(SecurityError):
+        _client(fork, state).absorb(fork.signed_tree(), entry)
+    assert state.latest["localhost.test"] == stored
+    assert not any(k.startswith("localhost.test/lookup/example.net") for k in state.cache)
+    # A tree that extends the stored one is accepted, and only this database's keys are kept.
+    db.fill(30, prefix="example.org/n")
+    _client(db, state).absorb(db.signed_tree(), {**entry, "other.db/lookup/x@v1.0.0": b"x"})
+    assert state.latest["localhost.test"] == db.signed_tree()
+    assert "localhost.test/lookup/example.net/f3@v1.0.0" in state.cache
+    assert not any(k.startswith("other.db/") for k in state.cache)
+
+
 def test_fork_is_detected_across_processes_through_sqlite(tmp_path: object) -> None:
     from pathlib import Path  # noqa: PLC0415
 

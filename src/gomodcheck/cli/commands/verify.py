@@ -45,7 +45,7 @@ def run_cache(
 
 
 def run_sumdb(
-    report: Report, directory: Path, *, offline: bool, show_verified: bool = False
+    report: Report, directory: Path, *, offline: bool, show_verified: bool = False, jobs: int = 0
 ) -> None:
     """The checksum-database source: every go.sum and go.work.sum line looked up and proved."""
     from gomodcheck.goenv import GoEnv  # noqa: PLC0415
@@ -58,7 +58,7 @@ def run_sumdb(
 
     with progress_bar("checksum database") as progress:
         results = vsumdb.verify_gosums(
-            files, client, gonosumdb=env.get("GONOSUMDB"), progress=progress
+            files, client, gonosumdb=env.get("GONOSUMDB"), progress=progress, split=jobs != 1
         )
     report.inputs.extend(name for name, _ in files if name not in report.inputs)
     vsumdb.to_report(results, report, include_verified=show_verified)
@@ -102,7 +102,8 @@ def run_sumdb(
     type=click.IntRange(min=0),
     default=0,
     show_default=True,
-    help="Worker processes hashing modules (0: one per CPU, at most 8).",
+    help="Worker processes hashing modules (0: one per CPU, at most 8). With --sumdb, 1 keeps "
+    "the lookups in one process (otherwise a large cold run is split over two).",
 )
 @click.option(
     "--hash-cache/--no-hash-cache",
@@ -138,7 +139,7 @@ def command(  # noqa: PLR0917 - click passes every option by position
     if use_cache:
         run_cache(report, directory, gomodcache=gomodcache, jobs=jobs, hash_cache=hash_cache)
     if use_sumdb:
-        run_sumdb(report, directory, offline=offline, show_verified=show_verified)
+        run_sumdb(report, directory, offline=offline, show_verified=show_verified, jobs=jobs)
     return emit(report, output_format, fail_on)
 
 
