@@ -86,3 +86,67 @@ class Report:
 
     def exit_code(self, fail_on: Severity = Severity.WARNING) -> int:
         return 1 if self.failing(fail_on) else 0
+
+
+def dump_report(report: Report) -> dict[str, object]:
+    """The report as plain JSON data that load_report() turns back into an equal Report."""
+    from dataclasses import asdict  # noqa: PLC0415 - only the check verdict cache needs it
+
+    return {
+        "command": report.command,
+        "findings": [asdict(f) for f in report.findings],
+        "rules": [asdict(r) for r in report.rules.values()],
+        "inputs": list(report.inputs),
+        "summary": dict(report.summary),
+    }
+
+
+def load_report(data: Mapping[str, object]) -> Report:
+    """The Report dump_report() gave this data for (ValueError, KeyError or TypeError if the
+    data is not such a dump)."""
+
+    def finding(d: Mapping[str, object]) -> Finding:
+        loc = d["location"]
+        return Finding(
+            rule_id=str(d["rule_id"]),
+            severity=Severity(str(d["severity"])),
+            message=str(d["message"]),
+            location=Location(**loc) if isinstance(loc, Mapping) else None,
+            evidence=tuple(_strings(d["evidence"])),
+            fix=str(d["fix"]),
+            fix_commands=tuple(_strings(d["fix_commands"])),
+            do_not=tuple(_strings(d["do_not"])),
+            confidence=str(d["confidence"]),
+            properties=dict(d["properties"]),  # type: ignore[call-overload]
+        )
+
+    def rule(d: Mapping[str, object]) -> Rule:
+        fields = dict(d)
+        fields["default_severity"] = Severity(str(fields["default_severity"]))
+        fields["tags"] = tuple(_strings(fields["tags"]))
+        return Rule(**fields)  # type: ignore[arg-type]
+
+    report = Report(str(data["command"]))
+    for d in _mappings(data["findings"]):
+        report.findings.append(finding(d))
+    for d in _mappings(data["rules"]):
+        r = rule(d)
+        report.rules[r.id] = r
+    report.inputs.extend(_strings(data["inputs"]))
+    summary = data["summary"]
+    if not isinstance(summary, Mapping):
+        raise TypeError("summary")
+    report.summary.update(summary)
+    return report
+
+
+def _strings(value: object) -> list[str]:
+    if not isinstance(value, list):
+        raise TypeError("expected a list")
+    return [str(v) for v in value]
+
+
+def _mappings(value: object) -> list[Mapping[str, object]]:
+    if not isinstance(value, list) or not all(isinstance(v, Mapping) for v in value):
+        raise TypeError("expected a list of objects")
+    return value

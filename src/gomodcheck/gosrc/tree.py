@@ -64,8 +64,16 @@ class SourceTree(Protocol):
         """Names the whole tree in a cache (the records of a mutable tree are validated)."""
 
 
+class RacySeen:
+    """Whether this process met a file too recent to cache: then a check verdict made now is
+    not worth snapshotting either (check.verdict would refuse it)."""
+
+    seen = False
+
+
 def _identity(st: os.stat_result, racy_after: int) -> str | None:
     if st.st_mtime_ns > racy_after or st.st_ctime_ns > racy_after:
+        RacySeen.seen = True
         return None
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}:{st.st_ctime_ns}"
 

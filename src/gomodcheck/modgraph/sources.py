@@ -51,6 +51,9 @@ class ModuleSources:
         default_factory=dict
     )  # m -> where its go.mod came from
     cache: ScanCache | None = None
+    # When a dict: every file or directory looked for, and whether it was there (a check
+    # verdict depends on exactly that much of the module cache).
+    probes: dict[str, bool] | None = None
     _summaries: dict[ModuleVersion, ModSummary] = field(default_factory=dict, repr=False)
     # m -> its escaped "path/@v/version" (a large graph asks about a thousand modules, often
     # several times each; escaping checks the path, which costs more than the lookup).
@@ -62,7 +65,10 @@ class ModuleSources:
             rel = self._escaped[m] = f"{escape_path(m.path)}/@v/{escape_version(m.version)}"
         for d in self.download_dirs:
             p = f"{d}/{rel}.{suffix}"
-            if os.path.isfile(p):  # noqa: PTH113 - strings: called for every module in the graph
+            found = os.path.isfile(p)  # noqa: PTH113 - strings: called for every module in the graph
+            if self.probes is not None:
+                self.probes[p] = found
+            if found:
                 return p
         return None
 
@@ -148,7 +154,10 @@ class ModuleSources:
             return DirTree(base) if base.is_dir() else None
         if self.extracted_root is not None:
             d = f"{self.extracted_root}/{escape_path(m.path)}@{escape_version(m.version)}"
-            if os.path.isdir(d) and self._download_path(m, "partial") is None:  # noqa: PTH112 - see _download_path
+            extracted = os.path.isdir(d)  # noqa: PTH112 - see _download_path
+            if self.probes is not None:
+                self.probes[d] = extracted
+            if extracted and self._download_path(m, "partial") is None:
                 return DirTree(Path(d), immutable=True)
         z = self.download_file(m, "zip")
         if z is not None:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import shutil
+import zipfile
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import REPO_ROOT
+
+EXAMPLES = REPO_ROOT / "examples"
 
 
 @pytest.fixture
@@ -20,3 +26,23 @@ def offline_env(tmp_path: Path) -> dict[str, str]:
         "GOENV": "off",
         "GOWORK": "",
     }
+
+
+@pytest.fixture
+def modcache(tmp_path: Path) -> Path:
+    """A GOMODCACHE: uuid and x/sync extracted (as `go mod download` leaves them), pkg/errors
+    only as a zip in cache/download, so both kinds of immutable tree are read."""
+    root = tmp_path / "modcache"
+    shutil.copytree(EXAMPLES / "proxy", root / "cache" / "download")
+    for path, version in (("github.com/google/uuid", "v1.6.0"), ("golang.org/x/sync", "v0.8.0")):
+        with zipfile.ZipFile(root / "cache" / "download" / path / "@v" / f"{version}.zip") as z:
+            z.extractall(root)
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    dest = tmp_path / "proj"
+    shutil.copytree(EXAMPLES / "clean-project", dest)
+    (dest / "gomodcheck.toml").unlink()
+    return dest

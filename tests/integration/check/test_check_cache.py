@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import time
-import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -29,26 +27,6 @@ from gomodcheck.modgraph.sources import ModuleSources
 from tests.conftest import REPO_ROOT, run_cli
 
 EXAMPLES = REPO_ROOT / "examples"
-
-
-@pytest.fixture
-def modcache(tmp_path: Path) -> Path:
-    """A GOMODCACHE: uuid and x/sync extracted (as `go mod download` leaves them), pkg/errors
-    only as a zip in cache/download, so both kinds of immutable tree are read."""
-    root = tmp_path / "modcache"
-    shutil.copytree(EXAMPLES / "proxy", root / "cache" / "download")
-    for path, version in (("github.com/google/uuid", "v1.6.0"), ("golang.org/x/sync", "v0.8.0")):
-        with zipfile.ZipFile(root / "cache" / "download" / path / "@v" / f"{version}.zip") as z:
-            z.extractall(root)
-    return root
-
-
-@pytest.fixture
-def project(tmp_path: Path) -> Path:
-    dest = tmp_path / "proj"
-    shutil.copytree(EXAMPLES / "clean-project", dest)
-    (dest / "gomodcheck.toml").unlink()
-    return dest
 
 
 @pytest.fixture

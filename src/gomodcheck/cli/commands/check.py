@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ from gomodcheck.cli.common import emit, fail_on_option, format_option
 
 if TYPE_CHECKING:
     from gomodcheck.check.gate import CheckOptions
+    from gomodcheck.findings import Report
     from gomodcheck.goenv import GoEnv
 
 
@@ -54,7 +56,9 @@ if TYPE_CHECKING:
     is_flag=True,
     default=False,
     envvar="GOMODCHECK_NO_CACHE",
-    help="Do not keep per-file import scans in the state directory between runs.",
+    help="Do not keep import scans and verdicts in the state directory between runs (a verdict "
+    "is reused only while the tree, the module cache entries it read, the options, the "
+    "environment and gomodcheck itself are unchanged).",
 )
 @click.option(
     "--gowork",
@@ -87,10 +91,8 @@ def command(  # noqa: PLR0917 - click passes every option positionally
     and the modules' go.sum files.
     Exit 0 clean, 1 findings, 2 malformed input, 3 a needed go.mod or module source is missing.
     """
-    from gomodcheck.check.gate import CheckOptions, Policy, run_check  # noqa: PLC0415
     from gomodcheck.config import load_config  # noqa: PLC0415
     from gomodcheck.goenv import GoEnv  # noqa: PLC0415
-    from gomodcheck.modgraph.sources import ModuleSources  # noqa: PLC0415
 
     root = directory.resolve()
     config = load_config(root, config_path)
@@ -104,8 +106,64 @@ def command(  # noqa: PLR0917 - click passes every option positionally
     for d in (*proxy_dirs, *[str(x) for x in table.get("proxy_dirs", [])]):
         p = Path(d.removeprefix("file://"))
         dirs.append(p if p.is_absolute() else base / p)
+    online = online or bool(table.get("online", False))
+    verdicts = None
+    if not no_cache and not online and len(dirs) == 1:
+        # Nothing but the tree and the module cache goes in: a verdict can be reused.
+        from gomodcheck.check.verdict import VerdictCache, now_ns, verdict_key  # noqa: PLC0415
+        from gomodcheck.store import state_dir  # noqa: PLC0415
+
+        started = now_ns()
+        key = verdict_key(
+            {"root": root, "go": go_version, "modcache": cache_root, "gowork": gowork},
+            {**env.process, **{f"go env -w {k}": v for k, v in env.file_values.items()}},
+            config.path.read_bytes() if config.path else b"",
+        )
+        verdicts = VerdictCache(state_dir() / "check-verdicts")
+        reused = verdicts.lookup(root, key)
+        if reused is not None:  # the same report, byte for byte, as a full run would give
+            return emit(reused, output_format, fail_on)
+    from gomodcheck.gosrc.tree import RacySeen  # noqa: PLC0415
+
+    RacySeen.seen = False
+    report, options = _run(root, table, env, cache_root, dirs, go_version, online, gowork, no_cache)
+    if verdicts is not None and options.sources.probes is not None and not RacySeen.seen:
+        from gomodcheck.check.verdict import local_inputs  # noqa: PLC0415
+        from gomodcheck.check.workspace import find_gowork  # noqa: PLC0415
+
+        gowork_file = None
+        if options.gowork is not None:
+            gowork_file = find_gowork(root, options.gowork, options.goroot)
+        extra_dirs, extra_files = local_inputs(root, gowork_file)
+        verdicts.store(
+            root,
+            key,
+            report,
+            extra_roots=extra_dirs,
+            extra_files=extra_files,
+            probes=options.sources.probes,
+            started_ns=started,
+        )
+    return emit(report, output_format, fail_on)
+
+
+def _run(  # noqa: PLR0917 - the command's settings, resolved
+    root: Path,
+    table: Mapping[str, object],
+    env: GoEnv,
+    cache_root: Path,
+    dirs: list[Path],
+    go_version: str,
+    online: bool,
+    gowork: str | None,
+    no_cache: bool,
+) -> tuple[Report, CheckOptions]:
+    """The full check (no verdict to reuse)."""
+    from gomodcheck.check.gate import CheckOptions, Policy, run_check  # noqa: PLC0415
+    from gomodcheck.modgraph.sources import ModuleSources  # noqa: PLC0415
+
     proxy = None
-    if online or bool(table.get("online", False)):
+    if online:
         from gomodcheck.fetcher import HttpFetcher  # noqa: PLC0415
         from gomodcheck.proxy.client import ProxyClient  # noqa: PLC0415
         from gomodcheck.proxy.spec import parse_proxy_list  # noqa: PLC0415
@@ -116,6 +174,8 @@ def command(  # noqa: PLR0917 - click passes every option positionally
             env.get("GONOPROXY"),
         )
     sources = ModuleSources(dirs, cache_root, root, proxy)
+    if not no_cache and proxy is None and len(dirs) == 1:
+        sources.probes = {}
     options = CheckOptions(sources, go_version, Policy.from_table(table), env.get("GOPRIVATE"))
     _workspace_options(options, env, gowork)
     if not no_cache:
@@ -127,7 +187,7 @@ def command(  # noqa: PLR0917 - click passes every option positionally
     report = run_check(root, options)
     if options.cache is not None:
         options.cache.save()
-    return emit(report, output_format, fail_on)
+    return report, options
 
 
 def _workspace_options(options: CheckOptions, env: GoEnv, gowork: str | None) -> None:
