@@ -38,7 +38,7 @@ try:  # the built-in BLAKE2 module: hashlib would load OpenSSL first, a cost for
 except ImportError:  # pragma: no cover - a Python built without it
     from hashlib import blake2b
 
-_MAGIC = b"gomodcheck-verdict-1\n"
+_MAGIC = b"gomodcheck-verdict-2\n"
 _SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".bzr", ".jj"})  # VCS data: never Go input
 _MODULE_FILES = frozenset(
     {"go.mod", "go.sum", "go.work", "go.work.sum", "modules.txt", "gomodcheck.toml"}
@@ -93,10 +93,10 @@ class VerdictCache:
         except OSError:
             return None
         try:
-            meta, stat_paths, exist_paths = _unpack(data)
-            if meta.get("key") != key:
+            meta, stat_paths, exist_paths, stats, flags = _unpack(data)
+            if meta.get("key") != key or not _unchanged(stat_paths, stats):
                 return None
-            if _tree_digest(stat_paths, exist_paths) != meta.get("tree"):
+            if _presence(exist_paths) != flags:
                 return None
             dumped = meta["report"]
             if not isinstance(dumped, Mapping):
@@ -130,10 +130,8 @@ class VerdictCache:
             return False  # the module cache changed during the run
         if snap.newest > started_ns - _RACY_NS:
             return False
-        stat_paths = snap.paths
-        digest = _digest(snap.stats, exist_paths)
-        meta: dict[str, object] = {"key": key, "tree": digest, "report": dump_report(report)}
-        blob = _pack(meta, stat_paths, exist_paths)
+        meta: dict[str, object] = {"key": key, "report": dump_report(report)}
+        blob = _pack(meta, snap.paths, exist_paths, snap.stats, _presence(exist_paths))
         with contextlib.suppress(OSError):
             self.directory.mkdir(parents=True, exist_ok=True)
             target = self._file(root)
@@ -234,47 +232,67 @@ class _Snapshot:
         return True
 
 
-def _digest(stats: array.array[int], exist_paths: list[str]) -> str:
-    flags = bytes(os.path.exists(p) for p in exist_paths)  # noqa: PTH110 - strings
-    return blake2b(stats.tobytes() + b"\0" + flags, digest_size=32).hexdigest()
+def _presence(paths: list[str]) -> bytes:
+    return bytes(os.path.exists(p) for p in paths)  # noqa: PTH110 - strings, thousands
 
 
-def _tree_digest(stat_paths: list[str], exist_paths: list[str]) -> str:
-    """The digest a snapshot of these paths would have now (the hot loop of a reused verdict:
-    a stat per path, written out rather than through _Snapshot.add)."""
-    stats = array.array("q")
-    extend = stats.extend
+_CHUNK = 1024  # paths stat'ed between comparisons, so a changed tree is noticed early
+
+
+def _unchanged(stat_paths: list[str], stored: array.array[int]) -> bool:
+    """Whether each path's stat is as stored (the hot loop of a reused verdict: written out
+    rather than through _Snapshot.add)."""
+    if len(stored) != 4 * len(stat_paths):
+        return False
     stat = os.stat
     missing = (-1, -1, -1, -1)
-    for p in stat_paths:
-        try:
-            st = stat(p)
-        except OSError:
-            extend(missing)
-            continue
-        extend((st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino))
-    return _digest(stats, exist_paths)
+    for start in range(0, len(stat_paths), _CHUNK):
+        now = array.array("q")
+        extend = now.extend
+        for p in stat_paths[start : start + _CHUNK]:
+            try:
+                st = stat(p)
+            except OSError:
+                extend(missing)
+                continue
+            extend((st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino))
+        if now != stored[4 * start : 4 * start + len(now)]:
+            return False
+    return True
 
 
-def _pack(meta: Mapping[str, object], stat_paths: list[str], exist_paths: list[str]) -> bytes:
+def _pack(
+    meta: Mapping[str, object],
+    stat_paths: list[str],
+    exist_paths: list[str],
+    stats: array.array[int],
+    flags: bytes,
+) -> bytes:
     parts = [
         json.dumps(meta).encode(),
         "\0".join(stat_paths).encode("utf-8", "surrogateescape"),
         "\0".join(exist_paths).encode("utf-8", "surrogateescape"),
+        stats.tobytes(),
+        flags,
     ]
     head = b"".join(len(p).to_bytes(8, "big") for p in parts)
     body = head + b"".join(parts)
     return _MAGIC + blake2b(body, digest_size=32).digest() + body
 
 
-def _unpack(data: bytes) -> tuple[dict[str, object], list[str], list[str]]:
-    if not data.startswith(_MAGIC) or len(data) < len(_MAGIC) + 32 + 24:
+_PARTS = 5
+
+
+def _unpack(
+    data: bytes,
+) -> tuple[dict[str, object], list[str], list[str], array.array[int], bytes]:
+    head = len(_MAGIC) + 32
+    if not data.startswith(_MAGIC) or len(data) < head + 8 * _PARTS:
         raise ValueError("not a verdict")
-    pos = len(_MAGIC) + 32
-    if blake2b(data[pos:], digest_size=32).digest() != data[len(_MAGIC) : pos]:
+    if blake2b(data[head:], digest_size=32).digest() != data[len(_MAGIC) : head]:
         raise ValueError("a verdict not as it was written")
-    sizes = [int.from_bytes(data[pos + 8 * i : pos + 8 * i + 8], "big") for i in range(3)]
-    pos += 24
+    sizes = [int.from_bytes(data[head + 8 * i : head + 8 * i + 8], "big") for i in range(_PARTS)]
+    pos = head + 8 * _PARTS
     parts = []
     for size in sizes:
         parts.append(data[pos : pos + size])
@@ -288,7 +306,9 @@ def _unpack(data: bytes) -> tuple[dict[str, object], list[str], list[str]]:
     def paths(raw: bytes) -> list[str]:
         return raw.decode("utf-8", "surrogateescape").split("\0") if raw else []
 
-    return meta, paths(parts[1]), paths(parts[2])
+    stats = array.array("q")
+    stats.frombytes(parts[3])
+    return meta, paths(parts[1]), paths(parts[2]), stats, parts[4]
 
 
 def now_ns() -> int:

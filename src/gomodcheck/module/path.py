@@ -4,6 +4,7 @@ major-version suffixes (SplitPathVersion, CheckPathMajor)."""
 from __future__ import annotations
 
 import enum
+import functools
 import re
 
 from gomodcheck import semver
@@ -62,8 +63,10 @@ def _char_ok(c: str, kind: _Kind) -> bool:
     return c.isalpha()  # unicode.IsLetter: categories L*
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _check_elem(elem: str, kind: _Kind) -> str | None:
-    """The reason elem is not a valid path element, or None."""
+    """The reason elem is not a valid path element, or None (remembered: a large import graph
+    repeats the same few thousand elements tens of thousands of times)."""
     if not elem:
         return "empty path element"
     if elem.count(".") == len(elem):

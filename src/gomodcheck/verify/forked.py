@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import marshal
 import os
+import signal
 import threading
 from collections.abc import Callable, Sequence
 
@@ -45,8 +46,13 @@ def lookup_all(
     """Look up every key (path, version) with client; on two cores where that pays, if split."""
     helper = _start_helper(client, keys) if split else None
     mine = keys if helper is None else helper.mine
-    client.prefetch(mine)
-    answers = _lookup_each(client, mine, progress, len(keys))
+    try:
+        client.prefetch(mine)
+        answers = _lookup_each(client, mine, progress, len(keys))
+    except BaseException:
+        if helper is not None:
+            helper.discard()  # the error ends the run: the child's work is not needed
+        raise
     if helper is not None:
         answers.update(helper.collect(client))
         rest = [k for k in helper.theirs if k not in answers]
@@ -83,6 +89,14 @@ class _Helper:
         self.fd = fd
         self.mine = mine
         self.theirs = theirs
+
+    def discard(self) -> None:
+        """Stop the child and reap it."""
+        with contextlib.suppress(OSError):
+            os.kill(self.pid, signal.SIGKILL)
+        os.close(self.fd)
+        with contextlib.suppress(ChildProcessError):
+            os.waitpid(self.pid, 0)
 
     def collect(self, client: Client) -> dict[Key, Answer]:
         """The child's settled answers, after taking over its tree and entries (empty if the

@@ -202,3 +202,28 @@ def test_cli_fails_closed_on_a_bad_tile_in_the_childs_share(tmp_path: Path) -> N
     with sqlite3.connect(tmp_path / "state" / "sumdb.sqlite3") as conn:
         keys = {r[0] for r in conn.execute("SELECT key FROM sumdb_cache")}
     assert not any(k.endswith("tile/8/0/002") for k in keys)
+
+
+def test_an_error_in_the_parent_stops_and_reaps_the_child(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    helpers: list[Any] = []
+    start = forked._start_helper
+
+    def spy(client: Client, keys: Any) -> Any:
+        helpers.append(start(client, keys))
+        return helpers[-1]
+
+    def failing(*args: Any) -> Any:
+        raise RuntimeError("the parent's own lookups failed")
+
+    monkeypatch.setattr(forked, "_start_helper", spy)
+    monkeypatch.setattr(forked, "_lookup_each", failing)
+    with serve(_db()) as (url, _):
+        client = _client(url, tmp_path / "s.sqlite3")
+        with pytest.raises(RuntimeError):
+            forked.lookup_all(client, _keys())
+        client.close()
+    assert helpers and helpers[0] is not None
+    with pytest.raises(ChildProcessError):  # already reaped: no zombie left behind
+        os.waitpid(helpers[0].pid, os.WNOHANG)
