@@ -9,7 +9,9 @@ connections, loopback) drives the mirror and, for scale, the Go server itself (r
 same paths. Prints requests/s and p99 latency side by side.
 
     python benchmarks/sumdb_mirror_load.py [--records 1000000] [--duration 10] [--connections 64]
-        [--runs 3] [--no-access-log]
+        [--runs 3] [--no-access-log] [--processes 2]
+
+--processes N runs N mirror processes on one port (``reuse_port = true``), sharing the database.
 
 The mirror writes its JSON access log (to /dev/null here) unless --no-access-log; the Go server
 writes none. The servers and wrk share this machine's cores (see sumdb_server_load.py).
@@ -91,6 +93,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--runs", type=int, default=1, help="measurements of each server")
     parser.add_argument("--no-access-log", action="store_true", help="run ours without its log")
+    parser.add_argument("--processes", type=int, default=1, help="mirror processes")
     args = parser.parse_args()
     need_wrk()
 
@@ -123,27 +126,35 @@ def main() -> None:
             stop(mirror)
             stop(ref)
 
-        ours = "gomodcheck mirror (--offline" + (", no log)" if args.no_access_log else ")")
+        procs = f"{args.processes} procs, " if args.processes > 1 else ""
+        ours = f"gomodcheck mirror ({procs}--offline" + (", no log)" if args.no_access_log else ")")
         theirs = "x/mod sumdb.Server (Go, origin)"
-        log_flag = ("--no-access-log",) if args.no_access_log else ()
+        log_flag: tuple[str, ...] = ("--no-access-log",) if args.no_access_log else ()
+        if args.processes > 1:
+            (work / "reuse.toml").write_text("[sumdb.mirror]\nreuse_port = true\n")
+            log_flag = (*log_flag, "--config", str(work / "reuse.toml"))
         rows: dict[tuple[str, str], list[float]] = {}
         print(load())
         print(f"{'endpoint':<8} {'server':<34} {'req/s':>10} {'p99':>10} {'non-2xx':>8}")
         for _ in range(args.runs):
-            for name, argv, url in (
-                (ours, mirror_argv(mirror_port, db, vkey, None, *log_flag), mirror_url),
-                (theirs, [*ref_argv, "-addr", f"127.0.0.1:{ref_port}"], ref_url),
-            ):
-                proc = start(argv)
+            for name, argv, url, count in (
+                (ours, mirror_argv(mirror_port, db, vkey, None, *log_flag), mirror_url,
+                 args.processes),
+                (theirs, [*ref_argv, "-addr", f"127.0.0.1:{ref_port}"], ref_url, 1),
+            ):  # fmt: skip
+                running = [start(argv) for _ in range(count)]
                 try:
-                    wait_ready(url, proc)
+                    for proc in running:
+                        wait_ready(url, proc)
+                    time.sleep(1.0 if count > 1 else 0)  # any one answering says little of all
                     for kind, script in scripts.items():
                         run_wrk(url, script, 2, args.connections)  # warm-up
                         rps, p99, bad = run_wrk(url, script, args.duration, args.connections)
                         rows.setdefault((kind, name), []).append(rps)
                         print(f"{kind:<8} {name:<34} {rps:>10.0f} {p99:>10} {bad:>8}")
                 finally:
-                    stop(proc)
+                    for proc in running:
+                        stop(proc)
         for kind in scripts:
             found = [a / b for a, b in zip(rows[(kind, ours)], rows[(kind, theirs)], strict=True)]
             each = " ".join(f"{r:.2f}" for r in found)

@@ -29,6 +29,9 @@ class MirrorConfig:
     keep_alive: int = 5
     graceful_shutdown: float = 10.0
     access_log: bool = True
+    # Listen with SO_REUSEPORT, so that several mirror processes with the same settings share
+    # the port and the database file (one event loop uses one core; docs/sumdb-mirror.md).
+    reuse_port: bool = False
 
     @property
     def host_port(self) -> tuple[str, int]:

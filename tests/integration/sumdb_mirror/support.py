@@ -28,8 +28,8 @@ def free_port() -> int:
 class MirrorProcess:
     """`gomodcheck sumdb mirror` on a free 127.0.0.1 port; stopped (SIGTERM, then kill) on exit."""
 
-    def __init__(self, db: Path, log: Path, *extra: str) -> None:
-        self.port = free_port()
+    def __init__(self, db: Path, log: Path, *extra: str, port: int = 0) -> None:
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         self.args = [
