@@ -64,6 +64,19 @@ def _fork_beside_the_test_server(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(forked, "_other_threads", lambda: False)
 
 
+def _helpers_started(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
+    """Record what each call of forked._start_helper returns (None: no fork)."""
+    helpers: list[Any] = []
+    start = forked._start_helper
+
+    def spy(client: Client, keys: Any) -> Any:
+        helpers.append(start(client, keys))
+        return helpers[-1]
+
+    monkeypatch.setattr(forked, "_start_helper", spy)
+    return helpers
+
+
 def _parent_lookups(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     """Record how many keys each call of the parent's lookup loop gets."""
     counts: list[int] = []
@@ -88,15 +101,7 @@ def _run(url: str, state: Path, *, split: bool) -> dict[tuple[str, str], Any]:
 def test_split_lookups_answer_and_cache_exactly_what_one_process_does(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    started: list[object] = []
-    start = forked._start_helper
-
-    def spy(client: Client, keys: Any) -> Any:
-        helper = start(client, keys)
-        started.append(helper)
-        return helper
-
-    monkeypatch.setattr(forked, "_start_helper", spy)
+    started = _helpers_started(monkeypatch)
     with serve(_db()) as (url, _):
         one = _run(url, tmp_path / "one.sqlite3", split=False)
         parent = _parent_lookups(monkeypatch)
@@ -207,17 +212,10 @@ def test_cli_fails_closed_on_a_bad_tile_in_the_childs_share(tmp_path: Path) -> N
 def test_an_error_in_the_parent_stops_and_reaps_the_child(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    helpers: list[Any] = []
-    start = forked._start_helper
-
-    def spy(client: Client, keys: Any) -> Any:
-        helpers.append(start(client, keys))
-        return helpers[-1]
-
     def failing(*args: Any) -> Any:
         raise RuntimeError("the parent's own lookups failed")
 
-    monkeypatch.setattr(forked, "_start_helper", spy)
+    helpers = _helpers_started(monkeypatch)
     monkeypatch.setattr(forked, "_lookup_each", failing)
     with serve(_db()) as (url, _):
         client = _client(url, tmp_path / "s.sqlite3")

@@ -1,16 +1,33 @@
 """Fixtures: a module proxy directory holding golang.org/x/text v0.14.0 (downloaded once per
-session through proxy.golang.org), and a shared build cache for the go command."""
+session through proxy.golang.org), a shared build cache for the go command, and an honest
+upstream log holding x/text's record."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO_ROOT
 from tests.integration.sumdb_mirror.support import XTEXT, go_env
+from tests.unit.sumdb_mirror.fakelog import (
+    XTEXT_RECORD,
+    FakeLog,
+    LogRemote,
+    UpstreamServer,
+    filler,
+)
+
+
+@pytest.fixture
+def upstream() -> Iterator[UpstreamServer]:
+    """An honest upstream: 300 filler records, then golang.org/x/text v0.14.0's."""
+    honest = FakeLog([filler(i) for i in range(300)] + [XTEXT_RECORD])
+    with UpstreamServer(LogRemote(honest)) as server:
+        yield server
 
 
 @pytest.fixture(scope="session")

@@ -4,10 +4,7 @@ pointed at the mirror never sees the lie."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from tests.integration.sumdb_mirror.support import (
     XTEXT,
@@ -20,17 +17,9 @@ from tests.unit.sumdb_mirror.fakelog import (
     VKEY,
     XTEXT_RECORD,
     FakeLog,
-    LogRemote,
     UpstreamServer,
     filler,
 )
-
-
-@pytest.fixture
-def upstream() -> Iterator[UpstreamServer]:
-    honest = FakeLog([filler(i) for i in range(300)] + [XTEXT_RECORD])
-    with UpstreamServer(LogRemote(honest)) as server:
-        yield server
 
 
 def bad_signature(signed: bytes) -> bytes:

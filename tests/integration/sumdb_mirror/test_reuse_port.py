@@ -4,28 +4,16 @@ stops."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
 
 from gomodcheck import tlog
 from tests.integration.sumdb_mirror.support import XTEXT, MirrorProcess, free_port
 from tests.unit.sumdb_mirror.fakelog import (
     VKEY,
-    XTEXT_RECORD,
-    FakeLog,
-    LogRemote,
     UpstreamServer,
-    filler,
 )
-
-
-@pytest.fixture
-def upstream() -> Iterator[UpstreamServer]:
-    with UpstreamServer(LogRemote(FakeLog([filler(i) for i in range(300)] + [XTEXT_RECORD]))) as u:
-        yield u
 
 
 def test_two_mirror_processes_share_the_port_and_the_database(
