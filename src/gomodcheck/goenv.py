@@ -57,6 +57,43 @@ def _read_goenv_file(path: Path | None) -> dict[str, str]:
     return values
 
 
+def _split_quoted(s: str) -> list[str] | None:
+    """cmd/internal/quoted.Split: fields separated by white space, each optionally wrapped in
+    single or double quotes (no escapes); None for an unterminated quote."""
+    fields: list[str] = []
+    i, n = 0, len(s)
+    while i < n:
+        while i < n and s[i] in " \t\n\r":
+            i += 1
+        if i >= n:
+            break
+        if s[i] in "\"'":
+            end = s.find(s[i], i + 1)
+            if end < 0:
+                return None
+            fields.append(s[i + 1 : end])
+            i = end + 1
+            continue
+        j = i
+        while j < n and s[j] not in " \t\n\r":
+            j += 1
+        fields.append(s[i:j])
+        i = j
+    return fields
+
+
+def mod_flag(goflags: str) -> str:
+    """The -mod value GOFLAGS gives build commands ("" when none; the last one wins), as
+    base.SetFromGOFLAGS sets it. A GOFLAGS the go command rejects gives ""."""
+    fields = _split_quoted(goflags)
+    value = ""
+    for f in fields or ():
+        name, sep, v = f.partition("=")
+        if name in ("-mod", "--mod") and sep:
+            value = v
+    return value
+
+
 @dataclass(frozen=True)
 class GoEnv:
     """A snapshot of the variables the go command reads, resolved in the go command's order."""

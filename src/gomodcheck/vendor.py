@@ -30,6 +30,7 @@ __all__ = [
     "VendorModules",
     "VendorProblem",
     "VendorProblemKind",
+    "modules_txt_is_for_workspace",
     "parse_modules_txt",
     "vendor_to_json",
 ]
@@ -261,6 +262,17 @@ def parse_modules_txt(data: bytes, filename: str = "vendor/modules.txt") -> Vend
         by_key,
         pkg_module,
     )
+
+
+def modules_txt_is_for_workspace(data: bytes) -> bool:
+    """modload.modulesTextIsForWorkspace: whether `go work vendor` wrote the file, as the go
+    command decides it before using vendor/ by default: the first line (of the first 512 bytes
+    only) is an annotation line with a ``workspace`` entry. The ``## workspace`` line anywhere
+    else does not count."""
+    line = data[:512].split(b"\n", 1)[0].decode("utf-8", "surrogateescape")
+    if not line.startswith("## "):
+        return False
+    return any(go_trim_space(entry) == "workspace" for entry in line[3:].split(";"))
 
 
 def vendor_to_json(vendor: VendorModules) -> dict[str, Any]:

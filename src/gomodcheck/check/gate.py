@@ -73,6 +73,7 @@ class CheckOptions:
     goroot: str = ""  # the go.work search stops at GOROOT
     build: BuildContext | None = None  # scan as `go list` for one target, not with every tag
     nosumdb: Callable[[str], bool] | None = None  # GOSUMDB=off / GONOSUMDB matches
+    mod_flag: str = ""  # the -mod value GOFLAGS sets ("" for none)
 
 
 def _loc(file: Path, line: int = 0, column: int = 0) -> Location:
@@ -98,6 +99,7 @@ def _check_workspace(report: Report, root: Path, ws_file: Path, options: CheckOp
         cache=options.cache,
         nosumdb=options.nosumdb,
         known_hash=lambda m: _known_hash(options.sources, m),
+        mod_flag=options.mod_flag,
     )
     _check_gosum_syntax(report, ws.work_sum)
     for m in ws.modules:
@@ -171,7 +173,9 @@ def run_check(root: Path, options: CheckOptions) -> Report:
             and p.module.version == ""
             and p.module.path == analysis.main.path
         }
-    _check_vendor(report, root, gomod, gomod_path, main_imports)
+    if ws_file is None or (ws_file.parent / "vendor").resolve() != (root / "vendor").resolve():
+        # (When go.work sits beside go.mod, vendor/ is the workspace's: checked with go.work.)
+        _check_vendor(report, root, gomod, gomod_path, main_imports, mod_flag=options.mod_flag)
     _apply_suppressions(report, gomod_path, options.policy)
     return report
 
@@ -182,15 +186,22 @@ def _check_vendor(
     gomod: GoModFile,
     gomod_path: Path,
     main_imports: dict[str, tuple[str, ...]] | None,
+    *,
+    mod_flag: str = "",
 ) -> None:
     from gomodcheck.check.vendoring import (  # noqa: PLC0415
         check_consistency,
         missing_vendored_packages,
+        module_vendor_ignored,
         vendor_mode_default,
     )
     from gomodcheck.vendor import parse_modules_txt  # noqa: PLC0415
 
     txt = root / "vendor" / "modules.txt"
+    if mod_flag != "vendor" and module_vendor_ignored(root / "vendor"):
+        # `go work vendor` wrote it: only workspace mode reads it (checked with go.work).
+        report.summary["module vendor/"] = "not used outside workspace mode (go work vendor)"
+        return
     if not txt.is_file():
         if vendor_mode_default(gomod, root):
             _add(

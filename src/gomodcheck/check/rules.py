@@ -96,11 +96,25 @@ POLICY_VENDOR = Rule(
 VENDOR_INCONSISTENT = Rule(
     "CHECK041",
     "vendor-inconsistent",
-    "vendor/modules.txt is inconsistent with go.mod",
+    "vendor/modules.txt is inconsistent with go.mod (or go.work), or vendor/ lacks a package",
     "The go command stops with 'inconsistent vendoring' when vendor/modules.txt does not match "
-    "the requirements and replacements in go.mod.",
-    help_text="Run `go mod vendor`.",
+    "the requirements and replacements in go.mod (in workspace mode: in every workspace "
+    "module's go.mod and in go.work), and a -mod=vendor build fails on an import vendor/ "
+    "does not provide.",
+    help_text="Run `go mod vendor` (in workspace mode: `go work vendor`).",
     tags=("vendor",),
+)
+VENDOR_UNUSED = Rule(
+    "CHECK042",
+    "vendor-unused",
+    "vendor/ exists but the go command does not use it",
+    "In workspace mode the go command uses the vendor directory beside go.work only when go.work "
+    "has a go line of 1.14 or later and vendor/modules.txt was written by `go work vendor` "
+    "(first line `## workspace`). Otherwise it builds from the module cache, silently: the "
+    "vendored code under review is not what is built, and the build needs the network.",
+    help_text="Run `go work vendor`, or delete vendor/ if the workspace is not vendored.",
+    default_severity=Severity.WARNING,
+    tags=("vendor", "go.work"),
 )
 POLICY_PRIVATE = Rule(
     "CHECK050",
@@ -190,6 +204,7 @@ ALL_RULES = (
     TOOLCHAIN_UNSATISFIED,
     POLICY_VENDOR,
     VENDOR_INCONSISTENT,
+    VENDOR_UNUSED,
     POLICY_PRIVATE,
     GOWORK_PRESENT,
     GOWORK_SUM_MISSING,

@@ -145,7 +145,7 @@ class VerdictCache:
 def local_inputs(root: Path, gowork: Path | None) -> tuple[list[Path], list[Path]]:
     """The directories (besides root) and files a check of root may read outside it: local
     replacement directories of root's go.mod and, in workspace mode, the go.work file, its
-    go.work.sum, its use directories and their replacement directories."""
+    go.work.sum, its vendor directory, its use directories and their replacement directories."""
     from gomodcheck.errors import GomodcheckError  # noqa: PLC0415 - the store path only
     from gomodcheck.modfile import parse_gomod  # noqa: PLC0415
     from gomodcheck.modfile.work import parse_gowork  # noqa: PLC0415
@@ -165,6 +165,7 @@ def local_inputs(root: Path, gowork: Path | None) -> tuple[list[Path], list[Path
     replacements(root)
     if gowork is not None:
         files += [gowork, gowork.with_name("go.work.sum")]
+        dirs.append(gowork.parent / "vendor")
         try:
             work = parse_gowork(gowork.read_bytes(), str(gowork))
         except (OSError, GomodcheckError):

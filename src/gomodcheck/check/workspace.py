@@ -10,6 +10,11 @@ package, and the go.mod of every module that provides one. In workspace mode a c
 when go.work.sum or any workspace module's go.sum has it; a missing one is not an error to the
 go command: it asks the checksum database and appends the line to go.work.sum (modfetch
 checkModSum, WriteGoSum), so the build needs the network and leaves go.work.sum changed.
+
+Vendoring (`go work vendor`, vendor/ beside go.work): when -mod=vendor is in effect as
+setDefaultBuildMod decides it, vendor/modules.txt is checked against go.work and every workspace
+module's go.mod (checkVendorConsistency) and the workspace's imports against vendor/; go.work.sum
+is then not consulted, as the go command does not consult it.
 """
 
 from __future__ import annotations
@@ -357,6 +362,37 @@ def _pattern_roots(ws: Workspace) -> list[tuple[WorkModule, IgnorePatterns, str]
     return out
 
 
+def _scanner(
+    build: BuildContext | None, cache: ScanCache | None
+) -> Callable[[SourceTree, str], PackageImports | None]:
+    """imports.ScanDir with every tag (build None, as `go mod tidy` and `go work vendor`
+    scan) or as `go list` scans for one target."""
+
+    def scan(tree: SourceTree, rel: str) -> PackageImports | None:
+        return scan_dir(tree, rel, cache) if build is None else scan_dir_for(build, tree, rel)
+
+    return scan
+
+
+def _workspace_imports(
+    ws: Workspace, scan: Callable[[SourceTree, str], PackageImports | None]
+) -> dict[str, tuple[str, ...]]:
+    """Every package the `./dir/...` patterns of the use directories match, with the imports
+    of its files and of its tests."""
+    out: dict[str, tuple[str, ...]] = {}
+    for mod, ignore, prefix in _pattern_roots(ws):
+        tree = DirTree(mod.root)
+        for rel in walk_package_dirs(tree):
+            full = f"{prefix}/{rel}" if prefix and rel else (prefix or rel)
+            if rel == "vendor" or ignore.should_ignore(full):
+                continue
+            scanned = scan(tree, rel)
+            if scanned is not None:
+                path = f"{mod.path}/{rel}" if rel else mod.path
+                out[path] = (*scanned.imports, *scanned.test_imports)
+    return out
+
+
 def analyze_workspace(
     ws: Workspace,
     sources: ModuleSources,
@@ -382,9 +418,7 @@ def analyze_workspace(
             return trees[m.path]
         return sources.tree(m)
 
-    def scan(tree: SourceTree, rel: str) -> PackageImports | None:
-        return scan_dir(tree, rel, cache) if build is None else scan_dir_for(build, tree, rel)
-
+    scan = _scanner(build, cache)
     mains = set(main.main_paths)
     loader = Loader(
         main,
@@ -521,8 +555,13 @@ def check_workspace(
     cache: ScanCache | None = None,
     nosumdb: Callable[[str], bool] | None = None,
     known_hash: Callable[[ModuleVersion], str] | None = None,
+    mod_flag: str = "",
 ) -> Workspace:
-    """Add the workspace findings for a go command run in cwd to report; return the workspace."""
+    """Add the workspace findings for a go command run in cwd to report; return the workspace.
+
+    mod_flag is the -mod value GOFLAGS sets ("" for none): it decides, with vendor/, whether the
+    build reads vendor/ or the module cache.
+    """
     ws = read_workspace(ws_file, ci_go_version)
     report.inputs.append(str(ws_file))
     for f, rule in ws.findings:
@@ -532,6 +571,10 @@ def check_workspace(
         _check_cwd_module(report, ws, cwd)
     if not ws.loadable or not ws.modules:
         report.summary["go.work.sum analysis"] = "skipped: the go command cannot load go.work"
+        return ws
+    skipped = _check_vendor(report, ws, cwd, mod_flag, _scanner(build, cache))
+    if skipped:
+        report.summary["go.work.sum analysis"] = f"skipped: {skipped}"
         return ws
     try:
         a = analyze_workspace(ws, sources, build=build, cache=cache)
@@ -614,7 +657,9 @@ def _add(
     location: Location | None,
     *,
     evidence: tuple[str, ...] = (),
+    fix: str = "",
     fix_commands: tuple[str, ...] = (),
+    do_not: tuple[str, ...] = (),
     properties: dict[str, str] | None = None,
 ) -> None:
     report.add(
@@ -624,11 +669,157 @@ def _add(
             message,
             location,
             evidence=evidence,
+            fix=fix,
             fix_commands=fix_commands,
+            do_not=do_not,
             properties=properties or {},
         ),
         rule,
     )
+
+
+_VENDOR_FOOTER = (
+    "To ignore the vendor directory, use -mod=readonly or -mod=mod.\n"
+    "\tTo sync the vendor directory, run:\n\t\tgo work vendor"
+)
+
+
+def _check_vendor(
+    report: Report,
+    ws: Workspace,
+    cwd: Path,
+    mod_flag: str,
+    scan: Callable[[SourceTree, str], PackageImports | None],
+) -> str:
+    """The go command's vendoring rules in workspace mode (setDefaultBuildMod,
+    checkVendorConsistency, importFromModules under -mod=vendor). Returns why the go.work.sum
+    analysis does not apply ("" when it does: the build reads the module cache)."""
+    from gomodcheck.check.vendoring import (  # noqa: PLC0415
+        WorkspaceVendorCheck,
+        check_workspace_consistency,
+        vendored_import_gaps,
+        workspace_vendor_mode,
+    )
+    from gomodcheck.vendor import parse_modules_txt  # noqa: PLC0415
+
+    vendor_dir = ws.dir / "vendor"
+    txt = vendor_dir / "modules.txt"
+    mode = workspace_vendor_mode(ws.work.go.version if ws.work.go else "", vendor_dir, mod_flag)
+    if mode.build_mod == "mod":
+        _add(
+            report,
+            rules.GOWORK_INVALID,
+            "go: -mod may only be set to readonly or vendor when in workspace mode, but it is set "
+            'to "mod"\n\tRemove the -mod flag to use the default readonly value, '
+            "\n\tor set GOWORK=off to disable workspace mode.",
+            _loc(ws.file),
+            evidence=("GOFLAGS sets -mod=mod",),
+            fix="Remove -mod=mod from GOFLAGS (workspace builds take -mod=readonly or "
+            "-mod=vendor only), or build each module with GOWORK=off.",
+        )
+        return "the go command refuses -mod=mod in workspace mode"
+    if not mode.vendor:
+        if mode.vendor_dir_exists and not mode.explicit:
+            what = (
+                f"{ws.short(vendor_dir)}/ exists but {ws.short(txt)} does not"
+                if not txt.is_file()
+                else f"{ws.short(vendor_dir)}/ exists"
+            )
+            _add(
+                report,
+                rules.VENDOR_UNUSED,
+                f"{what}: the go command does not use it in workspace mode ({mode.reason}); "
+                "it builds from the module cache instead of the vendored code",
+                _loc(txt if txt.is_file() else vendor_dir),
+                fix="Run `go work vendor` in the workspace directory if the workspace is meant "
+                "to be vendored (its modules.txt starts with `## workspace`); otherwise delete "
+                "vendor/.",
+                fix_commands=("go work vendor",),
+            )
+        return ""
+    report.inputs.append(str(txt))
+    exists = txt.is_file()
+    vendor = parse_modules_txt(txt.read_bytes() if exists else b"", str(txt))
+    evidence: tuple[str, ...] = (_VENDOR_FOOTER,)
+    if not exists:
+        evidence += (f"{txt} does not exist: the go command reads it as empty",)
+    main = workspace_main(ws)
+    olds = [r.old for m in ws.modules for r in m.gomod.replace] + [m.mod for m in vendor.replaced]
+    reported: set[ModuleVersion] = set()
+    for old in olds:
+        hit = main.replacement_conflict(old)
+        if hit is not None and old not in reported:
+            reported.add(old)
+            _add(
+                report,
+                rules.GOWORK_REPLACE,
+                f"conflicting replacements found for {module_string(old)} in workspace modules "
+                f"defined by {hit[0]} and {hit[1]}",
+                _loc(Path(hit[1])),
+                fix_commands=(f"go work edit -replace={module_string(old)}=[override]",),
+                properties={"module": old.path, "version": old.version},
+            )
+    sync = f"Run `go work vendor` in {ws.dir} and commit vendor/."
+    check = WorkspaceVendorCheck(ws.work, ws.file, [(m.root, m.gomod) for m in ws.modules], cwd)
+    issues = check_workspace_consistency(check, vendor, txt)
+    for issue in issues:
+        if issue.line and issue.file:
+            loc = _loc(Path(issue.file), issue.line)
+        else:
+            loc = _loc(txt, issue.vendor_line)
+        _add(
+            report,
+            rules.VENDOR_INCONSISTENT,
+            f"go: inconsistent vendoring in {ws.dir}:\n\t{issue.go_text}",
+            loc,
+            evidence=evidence,
+            fix=sync,
+            fix_commands=("go work vendor",),
+            do_not=(
+                "set GOFLAGS=-mod=readonly in CI: the build then ignores the vendored code you "
+                "review and downloads modules instead",
+            ),
+            properties={"module": issue.module.path},
+        )
+    if issues:
+        return "inconsistent vendoring stops the go command"
+    gaps = vendored_import_gaps(
+        DirTree(vendor_dir),
+        [m.path for m in ws.modules],
+        vendor,
+        _workspace_imports(ws, scan),
+        scan,
+        go_version=ws.go_version,
+    )
+    lookup = "import lookup disabled by -mod=vendor"
+    if not mode.explicit and mode.reason:
+        lookup += f"\n\t({mode.reason})"
+    for gap in gaps:
+        if not gap.listed:
+            why = f"{gap.package} is not listed in {ws.short(txt)}"
+            if (vendor_dir / gap.package).is_dir():
+                why += (
+                    f" (go: ignoring package {gap.package} which exists in the vendor directory "
+                    "but is missing from vendor/modules.txt. To sync the vendor directory run go "
+                    "work vendor.)"
+                )
+        else:
+            why = (
+                f"{gap.package} is listed in {ws.short(txt)}, "
+                f"but vendor/{gap.package} holds no .go file"
+            )
+        _add(
+            report,
+            rules.VENDOR_INCONSISTENT,
+            f"{gap.importer}: cannot find module providing package {gap.package}: {lookup}",
+            _loc(txt),
+            evidence=(why,),
+            fix=sync,
+            fix_commands=("go work vendor",),
+            properties={"package": gap.package},
+        )
+    report.summary["vendored packages missing"] = len(gaps)
+    return "-mod=vendor builds read vendor/, not go.work.sum"
 
 
 def _report_unresolved(report: Report, ws: Workspace, a: WorkspaceAnalysis) -> None:

@@ -46,3 +46,21 @@ def project(tmp_path: Path) -> Path:
     shutil.copytree(EXAMPLES / "clean-project", dest)
     (dest / "gomodcheck.toml").unlink()
     return dest
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A go.work using the clean example project and a small tool module of its own."""
+    ws = tmp_path / "ws"
+    shutil.copytree(EXAMPLES / "clean-project", ws / "clean")
+    (ws / "clean" / "gomodcheck.toml").unlink()
+    tool = ws / "tool"
+    tool.mkdir()
+    (tool / "go.mod").write_text(
+        "module example.com/tool\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n"
+    )
+    (tool / "main.go").write_text(
+        'package main\n\nimport "github.com/google/uuid"\n\nfunc main() { _ = uuid.NewString() }\n'
+    )
+    (ws / "go.work").write_text("go 1.22\n\nuse (\n\t./clean\n\t./tool\n)\n")
+    return ws

@@ -8,31 +8,11 @@ it. GOWORK, --gowork and the directory the check runs in decide whether the work
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
-
-import pytest
 
 from tests.conftest import REPO_ROOT, run_cli
 
 EXAMPLES = REPO_ROOT / "examples"
-
-
-@pytest.fixture
-def workspace(tmp_path: Path) -> Path:
-    ws = tmp_path / "ws"
-    shutil.copytree(EXAMPLES / "clean-project", ws / "clean")
-    (ws / "clean" / "gomodcheck.toml").unlink()
-    tool = ws / "tool"
-    tool.mkdir()
-    (tool / "go.mod").write_text(
-        "module example.com/tool\n\ngo 1.22\n\nrequire github.com/google/uuid v1.6.0\n"
-    )
-    (tool / "main.go").write_text(
-        'package main\n\nimport "github.com/google/uuid"\n\nfunc main() { _ = uuid.NewString() }\n'
-    )
-    (ws / "go.work").write_text("go 1.22\n\nuse (\n\t./clean\n\t./tool\n)\n")
-    return ws
 
 
 def _check(ws: Path, env: dict[str, str], *args: str, cwd: Path | None = None) -> tuple[int, dict]:  # type: ignore[type-arg]

@@ -84,15 +84,6 @@ SPECS = [
 ]
 
 
-def _go_version() -> tuple[str, int]:
-    out = subprocess.run(
-        ["go", "env", "GOVERSION"], capture_output=True, text=True, check=False, env=go_env()
-    ).stdout.strip()
-    if not out.startswith("go1."):
-        pytest.fail(f"cannot tell the Go version (go env GOVERSION printed {out!r})")
-    version = out.removeprefix("go")
-    return version, int(version.split(".")[1])
-
 
 def _env(goos: str, goarch: str) -> dict[str, str]:
     env = go_env()
@@ -544,12 +535,6 @@ def cases(ws: Workspace, rnd: random.Random, go_version: str) -> list[Case]:
     ]
     return out
 
-
-@pytest.fixture(scope="module")
-def go_version() -> tuple[str, int]:
-    if shutil.which("go") is None:
-        pytest.fail("the go command is not on PATH; the workspace oracle needs it (install Go)")
-    return _go_version()
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])

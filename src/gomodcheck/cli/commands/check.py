@@ -88,7 +88,8 @@ def command(  # noqa: PLR0917 - click passes every option positionally
     the CI Go version cannot satisfy, and policy violations from gomodcheck.toml [check].
     In workspace mode (a go.work in effect) it also checks go.work: use directories, go lines,
     replace conflicts, and the checksums a build of every workspace module needs from go.work.sum
-    and the modules' go.sum files.
+    and the modules' go.sum files, or, when the workspace is vendored (`go work vendor`),
+    vendor/modules.txt and vendor/ against go.work and every workspace module.
     Exit 0 clean, 1 findings, 2 malformed input, 3 a needed go.mod or module source is missing.
     """
     from gomodcheck.config import load_config  # noqa: PLC0415
@@ -195,6 +196,7 @@ def _workspace_options(options: CheckOptions, env: GoEnv, gowork: str | None) ->
     import os  # noqa: PLC0415
 
     from gomodcheck.check.workspace import nosumdb_matcher  # noqa: PLC0415
+    from gomodcheck.goenv import mod_flag  # noqa: PLC0415
 
     if gowork is not None and gowork not in ("off", "auto", ""):
         gowork = str(Path(gowork).resolve())  # the flag may be relative; GOWORK may not
@@ -203,3 +205,4 @@ def _workspace_options(options: CheckOptions, env: GoEnv, gowork: str | None) ->
     options.nosumdb = nosumdb_matcher(
         env.get("GOSUMDB"), env.get("GONOSUMDB") or env.get("GOPRIVATE")
     )
+    options.mod_flag = mod_flag(env.get("GOFLAGS"))
