@@ -1,10 +1,10 @@
-"""Checksum-database lookups on two cores: half of them proved in a forked copy of the process.
+"""Checksum-database lookups on two cores: a share of them proved in a forked copy of the process.
 
 Proving a cold go.sum is CPU work in the interpreter (parsing answers, hashing tiles, proving
 records), and one interpreter runs it on one core. Where the platform can fork, a go.sum with
 many uncached lines is split: a forked child (this same program, with a copy of the client that
-holds no connection and no database handle of the parent's) looks up and proves one half while
-the parent does the other. The child sends back its answers, the tree head it proved them in,
+holds no connection and no database handle of the parent's) looks up and proves a share while
+the parent does the rest. The child sends back its answers, the tree head it proved them in,
 and the cache entries it verified; the parent proves that tree consistent with its own before
 taking anything, then stores the entries as if it had verified them itself.
 
@@ -22,7 +22,7 @@ import signal
 import threading
 from collections.abc import Callable, Sequence
 
-from gomodcheck.sumdb.client import Client, NotInDatabaseError, OfflineError
+from gomodcheck.sumdb.client import Client, NotInDatabaseError, OfflineError, Remote
 from gomodcheck.sumdb.state import MemoryState
 
 Answer = list[str] | NotInDatabaseError | OfflineError
@@ -163,7 +163,7 @@ def _other_threads() -> bool:
 
 def _child(
     parent: Client,
-    forked: Callable[[], object],
+    forked: Callable[[], Remote | None],
     latest: bytes,
     keys: list[Key],
     fd: int,
@@ -174,7 +174,7 @@ def _child(
     remote = forked()
     if remote is None:
         return 1
-    client = Client(parent.key, remote, state, tile_height=parent.tile_height)  # type: ignore[arg-type]
+    client = Client(parent.key, remote, state, tile_height=parent.tile_height)
     found: dict[Key, list[str]] = {}
     missing: dict[Key, str] = {}
     with contextlib.suppress(Exception):
