@@ -44,7 +44,6 @@ _MODULE_FILES = frozenset(
     {"go.mod", "go.sum", "go.work", "go.work.sum", "modules.txt", "gomodcheck.toml"}
 )
 _ABOVE = ("go.work", "gomodcheck.toml")  # searched for in every parent, stat'ed
-_RACY_NS = 3_000_000_000  # as gosrc.tree: a change this recent might share a clock tick
 
 
 def verdict_key(options: Mapping[str, object], environ: Mapping[str, str], config: bytes) -> str:
@@ -128,7 +127,9 @@ class VerdictCache:
         exist_paths += sorted(probes)
         if any(os.path.exists(p) != probes[p] for p in probes):  # noqa: PTH110 - strings
             return False  # the module cache changed during the run
-        if snap.newest > started_ns - _RACY_NS:
+        from gomodcheck.gosrc.tree import RACY_NS  # noqa: PLC0415 - the store path only
+
+        if snap.newest > started_ns - RACY_NS:  # a change this recent might share a clock tick
             return False
         meta: dict[str, object] = {"key": key, "report": dump_report(report)}
         blob = _pack(meta, snap.paths, exist_paths, snap.stats, _presence(exist_paths))

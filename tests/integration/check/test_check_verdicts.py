@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 
-from gomodcheck.check import verdict
 from gomodcheck.cli import main
 from gomodcheck.cli.commands import check as check_command
 from gomodcheck.gosrc import tree
@@ -49,7 +48,6 @@ def full_runs(
 
 @pytest.fixture
 def no_racy_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(verdict, "_RACY_NS", 0)
     monkeypatch.setattr(tree, "RACY_NS", 0)
 
 
@@ -201,7 +199,7 @@ def test_a_tree_changed_moments_ago_is_checked_again_next_time(
     full_runs: list[Path],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(verdict, "_RACY_NS", 3_000_000_000)
+    monkeypatch.setattr(tree, "RACY_NS", 3_000_000_000)
     _check(capsys, project)  # the copied files are seconds old at most: not stored
     _check(capsys, project)
     assert len(full_runs) == 2

@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 
-from gomodcheck.check import verdict
 from gomodcheck.cli import main
 from gomodcheck.cli.commands import check as check_command
 from gomodcheck.gosrc import tree
@@ -245,7 +244,6 @@ def test_a_verdict_is_not_reused_after_the_workspace_vendor_directory_changes(
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("GOMODCHECK_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.delenv("GOMODCHECK_NO_CACHE", raising=False)
-    monkeypatch.setattr(verdict, "_RACY_NS", 0)
     monkeypatch.setattr(tree, "RACY_NS", 0)
     runs: list[Path] = []
     full = check_command._run
