@@ -84,7 +84,6 @@ SPECS = [
 ]
 
 
-
 def _env(goos: str, goarch: str) -> dict[str, str]:
     env = go_env()
     del env["GOWORK"]  # the go command finds go.work itself, as a CI run would
@@ -534,7 +533,6 @@ def cases(ws: Workspace, rnd: random.Random, go_version: str) -> list[Case]:
         Case("module-outside-the-workspace", outside, cwd="not-in-workspace"),
     ]
     return out
-
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])

@@ -90,7 +90,6 @@ SPECS = [
 ]
 
 
-
 def _env(goflags: str = "") -> dict[str, str]:
     env = go_env()
     del env["GOWORK"]  # the go command finds go.work itself, as a CI run would
@@ -513,7 +512,6 @@ def cases(spec: Spec) -> list[Case]:
             Case("requirements-dropped-everywhere", _drop_requires_of("github.com/go-logr/stdr")),
         ]
     return out
-
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
