@@ -145,11 +145,11 @@ class Workspace:
         fix_commands: tuple[str, ...] = (),
         do_not: tuple[str, ...] = (),
     ) -> None:
-        finding = Finding(
-            rule.id,
-            severity or rule.default_severity,
+        finding = _finding(
+            rule,
             message,
             location,
+            severity=severity,
             evidence=evidence,
             fix=fix,
             fix_commands=fix_commands,
@@ -662,19 +662,41 @@ def _add(
     do_not: tuple[str, ...] = (),
     properties: dict[str, str] | None = None,
 ) -> None:
-    report.add(
-        Finding(
-            rule.id,
-            rule.default_severity,
-            message,
-            location,
-            evidence=evidence,
-            fix=fix,
-            fix_commands=fix_commands,
-            do_not=do_not,
-            properties=properties or {},
-        ),
+    finding = _finding(
         rule,
+        message,
+        location,
+        evidence=evidence,
+        fix=fix,
+        fix_commands=fix_commands,
+        do_not=do_not,
+        properties=properties,
+    )
+    report.add(finding, rule)
+
+
+def _finding(
+    rule: Rule,
+    message: str,
+    location: Location | None,
+    *,
+    severity: Severity | None = None,
+    evidence: tuple[str, ...] = (),
+    fix: str = "",
+    fix_commands: tuple[str, ...] = (),
+    do_not: tuple[str, ...] = (),
+    properties: dict[str, str] | None = None,
+) -> Finding:
+    return Finding(
+        rule.id,
+        severity or rule.default_severity,
+        message,
+        location,
+        evidence=evidence,
+        fix=fix,
+        fix_commands=fix_commands,
+        do_not=do_not,
+        properties=properties or {},
     )
 
 
